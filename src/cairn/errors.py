@@ -1,0 +1,95 @@
+"""The one exception tree of cairn.
+
+Every error a user can cause carries MLflow's wire ``error_code`` and the HTTP status the server
+answers with, so the server needs a single handler and the REST store can map codes back to the
+same classes. Callers catch types; they never compare message strings.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class CairnError(Exception):
+    """Base of every cairn error; unknown failures surface as INTERNAL_ERROR (500)."""
+
+    error_code: ClassVar[str] = "INTERNAL_ERROR"
+    http_status: ClassVar[int] = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        return {"error_code": self.error_code, "message": self.message}
+
+
+class InvalidParameterValue(CairnError):
+    """Bad user input: validation, bad filter, changed param, inactive run or experiment."""
+
+    error_code = "INVALID_PARAMETER_VALUE"
+    http_status = 400
+
+
+class BadRequest(CairnError):
+    error_code = "BAD_REQUEST"
+    http_status = 400
+
+
+class ResourceAlreadyExists(CairnError):
+    """Duplicate names. MLflow answers 400 here, not 409, and clients depend on it."""
+
+    error_code = "RESOURCE_ALREADY_EXISTS"
+    http_status = 400
+
+
+class ResourceDoesNotExist(CairnError):
+    """Unknown id or name; the MLflow client turns this code into ``None`` for get-by-name."""
+
+    error_code = "RESOURCE_DOES_NOT_EXIST"
+    http_status = 404
+
+
+class InvalidState(CairnError):
+    """The operation is not allowed in the entity's lifecycle state (e.g. renaming a deleted
+    experiment). MLflow maps it to 500; we keep the code but it is still a user error."""
+
+    error_code = "INVALID_STATE"
+    http_status = 500
+
+
+class PermissionDenied(CairnError):
+    error_code = "PERMISSION_DENIED"
+    http_status = 403
+
+
+class NotImplementedByStore(CairnError):
+    """The configured backend cannot do this (e.g. presigned URLs on a local store)."""
+
+    error_code = "NOT_IMPLEMENTED"
+    http_status = 501
+
+
+class InternalError(CairnError):
+    error_code = "INTERNAL_ERROR"
+    http_status = 500
+
+
+_BY_CODE: dict[str, type[CairnError]] = {
+    cls.error_code: cls
+    for cls in (
+        InvalidParameterValue,
+        BadRequest,
+        ResourceAlreadyExists,
+        ResourceDoesNotExist,
+        InvalidState,
+        PermissionDenied,
+        NotImplementedByStore,
+        InternalError,
+    )
+}
+
+
+def error_from_code(error_code: str, message: str) -> CairnError:
+    """Rebuild the typed error for a wire ``error_code`` (used by clients of the REST API)."""
+    return _BY_CODE.get(error_code, CairnError)(message)

@@ -1,0 +1,168 @@
+"""The relational schema, as SQLAlchemy Core tables (the Alembic tree must agree with it).
+
+Core rather than ORM: the hot paths are bulk inserts and hand-shaped search queries, where the
+unit of work only costs time. Strings use a binary collation on MySQL/MariaDB so that equality,
+LIKE and uniqueness are case-sensitive on every backend, as MLflow's search grammar requires.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from cairn.store.db.types import LongText, Str
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+_MYSQL_OPTS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
+
+
+def _run_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("runs.run_uuid", ondelete="CASCADE")
+
+
+experiments = sa.Table(
+    "experiments",
+    metadata,
+    sa.Column("experiment_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", Str(500), nullable=False, unique=True),
+    sa.Column("artifact_location", Str(2048), nullable=False),
+    sa.Column("lifecycle_stage", Str(32), nullable=False),
+    sa.Column("creation_time", sa.BigInteger, nullable=False),
+    sa.Column("last_update_time", sa.BigInteger, nullable=False),
+    sqlite_autoincrement=True,
+    **_MYSQL_OPTS,
+)
+
+experiment_tags = sa.Table(
+    "experiment_tags",
+    metadata,
+    sa.Column(
+        "experiment_id",
+        sa.Integer,
+        sa.ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("key", Str(250), primary_key=True),
+    sa.Column("value", LongText(), nullable=False),
+    **_MYSQL_OPTS,
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("run_uuid", Str(32), primary_key=True),
+    sa.Column(
+        "experiment_id",
+        sa.Integer,
+        sa.ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", Str(250), nullable=False),
+    sa.Column("user_id", Str(256), nullable=False),
+    sa.Column("status", Str(20), nullable=False),
+    sa.Column("start_time", sa.BigInteger, nullable=False),
+    sa.Column("end_time", sa.BigInteger, nullable=True),
+    sa.Column("deleted_time", sa.BigInteger, nullable=True),
+    sa.Column("lifecycle_stage", Str(20), nullable=False),
+    sa.Column("artifact_uri", Str(2200), nullable=False),
+    sa.Index("ix_runs_experiment_id_start_time", "experiment_id", "start_time"),
+    **_MYSQL_OPTS,
+)
+
+params = sa.Table(
+    "params",
+    metadata,
+    sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
+    sa.Column("key", Str(250), primary_key=True),
+    sa.Column("value", Str(6000), nullable=False),
+    sa.Index("ix_params_key_value", "key", "value", mysql_length={"value": 255}),
+    **_MYSQL_OPTS,
+)
+
+tags = sa.Table(
+    "tags",
+    metadata,
+    sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
+    sa.Column("key", Str(250), primary_key=True),
+    sa.Column("value", LongText(), nullable=False),
+    **_MYSQL_OPTS,
+)
+
+metrics = sa.Table(
+    "metrics",
+    metadata,
+    sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
+    sa.Column("key", Str(250), primary_key=True),
+    sa.Column("step", sa.BigInteger, primary_key=True),
+    sa.Column("timestamp", sa.BigInteger, primary_key=True),
+    sa.Column("value", sa.Double, primary_key=True),
+    sa.Column("is_nan", sa.Boolean, primary_key=True),
+    **_MYSQL_OPTS,
+)
+
+latest_metrics = sa.Table(
+    "latest_metrics",
+    metadata,
+    sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
+    sa.Column("key", Str(250), primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+    sa.Column("step", sa.BigInteger, nullable=False),
+    sa.Column("is_nan", sa.Boolean, nullable=False),
+    sa.Index("ix_latest_metrics_key_value", "key", "value"),
+    **_MYSQL_OPTS,
+)
+
+datasets = sa.Table(
+    "datasets",
+    metadata,
+    sa.Column("dataset_uuid", Str(36), primary_key=True),
+    sa.Column(
+        "experiment_id",
+        sa.Integer,
+        sa.ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", Str(500), nullable=False),
+    sa.Column("digest", Str(36), nullable=False),
+    sa.Column("source_type", Str(36), nullable=False),
+    sa.Column("source", LongText(), nullable=False),
+    sa.Column("schema", LongText(), nullable=True),
+    sa.Column("profile", LongText(), nullable=True),
+    sa.UniqueConstraint("experiment_id", "name", "digest"),
+    **_MYSQL_OPTS,
+)
+
+inputs = sa.Table(
+    "inputs",
+    metadata,
+    sa.Column("input_uuid", Str(36), primary_key=True),
+    sa.Column("source_type", Str(36), nullable=False),
+    sa.Column("source_id", Str(36), nullable=False),
+    sa.Column("destination_type", Str(36), nullable=False),
+    sa.Column("destination_id", Str(36), nullable=False),
+    sa.UniqueConstraint("source_type", "source_id", "destination_type", "destination_id"),
+    sa.Index("ix_inputs_destination_id", "destination_id"),
+    **_MYSQL_OPTS,
+)
+
+input_tags = sa.Table(
+    "input_tags",
+    metadata,
+    sa.Column(
+        "input_uuid",
+        Str(36),
+        sa.ForeignKey("inputs.input_uuid", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("name", Str(255), primary_key=True),
+    sa.Column("value", Str(500), nullable=False),
+    **_MYSQL_OPTS,
+)

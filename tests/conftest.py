@@ -1,0 +1,106 @@
+"""Shared fixtures: a clean, migrated database on every SQL backend cairn supports.
+
+Each backend gets one database per xdist worker, migrated once per session and emptied before
+every test (far cheaper than migrating per test). PostgreSQL and MariaDB are real services; a
+missing one is an error, never a silent skip. ``CAIRN_TEST_BACKENDS=sqlite`` narrows the matrix
+on purpose for a quick local loop.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from cairn.store.db import tables
+from cairn.store.db.engine import create_db_engine
+from cairn.store.db.migrate import ensure_schema
+
+SERVER_URIS = {
+    "postgresql": os.environ.get(
+        "CAIRN_TEST_POSTGRES_URI", "postgresql://postgres@127.0.0.1:5432/test"
+    ),
+    "mysql": os.environ.get("CAIRN_TEST_MYSQL_URI", "mysql://root@127.0.0.1:3306/test"),
+}
+ALL_BACKENDS = ("sqlite", "postgresql", "mysql")
+
+
+def selected_backends() -> tuple[str, ...]:
+    wanted = os.environ.get("CAIRN_TEST_BACKENDS")
+    if not wanted:
+        return ALL_BACKENDS
+    return tuple(b.strip() for b in wanted.split(",") if b.strip() in ALL_BACKENDS)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _create_server_database(backend: str) -> str:
+    """(Re)create this worker's database on a server backend and return its URI."""
+    admin_uri = SERVER_URIS[backend]
+    name = f"cairn_test_{_worker()}"
+    admin = create_db_engine(admin_uri).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    except sa.exc.OperationalError as exc:
+        raise RuntimeError(
+            f"The {backend} test service at {admin_uri} is not reachable ({exc.orig}). "
+            "Start it, or narrow the run with CAIRN_TEST_BACKENDS=sqlite."
+        ) from exc
+    finally:
+        admin.dispose()
+    return admin_uri.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def _migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    uris: dict[str, str] = {}
+    for backend in selected_backends():
+        if backend == "sqlite":
+            path = tmp_path_factory.mktemp("sqlite") / "cairn.db"
+            uris[backend] = f"sqlite:///{path}"
+        else:
+            uris[backend] = _create_server_database(backend)
+        engine = create_db_engine(uris[backend])
+        ensure_schema(engine)
+        engine.dispose()
+    yield uris
+
+
+def _empty_all_tables(uri: str) -> None:
+    engine = create_db_engine(uri)
+    try:
+        with engine.begin() as conn:
+            names = [t.name for t in reversed(tables.metadata.sorted_tables)]
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+                return
+            for name in names:
+                conn.execute(sa.text(f"DELETE FROM {name}"))
+            if conn.dialect.name == "sqlite":
+                conn.execute(sa.text("DELETE FROM sqlite_sequence"))
+            else:
+                conn.execute(sa.text("ALTER TABLE experiments AUTO_INCREMENT = 1"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(params=selected_backends())
+def backend_uri(request: pytest.FixtureRequest, _migrated_databases: dict[str, str]) -> str:
+    """The URI of an empty, migrated database; parametrised over every SQL backend."""
+    uri = _migrated_databases[request.param]
+    _empty_all_tables(uri)
+    return uri
+
+
+@pytest.fixture
+def artifact_root(tmp_path: Path) -> Path:
+    root = tmp_path / "artifacts"
+    root.mkdir()
+    return root
