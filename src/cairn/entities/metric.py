@@ -19,6 +19,6 @@ class Metric:
 
     def sort_key(self) -> tuple[int, int, float]:
         """The order MLflow uses to pick a run's "latest" value: step, then timestamp, then
-        value (NaN below every number, as MLflow's stored sentinel compares)."""
-        value = -math.inf if math.isnan(self.value) else self.value
+        value, where NaN compares as its stored sentinel 0."""
+        value = 0.0 if math.isnan(self.value) else self.value
         return (self.step, self.timestamp, value)

@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from cairn.errors import InvalidParameterValue
-
-SQL_SCHEMES = ("sqlite", "postgresql", "postgres", "mysql", "mariadb")
+from cairn.store.db.uris import is_sql_uri
 
 _DEFAULT_DRIVERS = {
     "postgresql": "postgresql+psycopg",
@@ -23,11 +22,6 @@ _DEFAULT_DRIVERS = {
     "mysql": "mysql+pymysql",
     "mariadb": "mariadb+pymysql",
 }
-
-
-def is_sql_uri(uri: str) -> bool:
-    scheme = uri.split(":", 1)[0].split("+", 1)[0].lower()
-    return scheme in SQL_SCHEMES
 
 
 def normalize_db_uri(uri: str) -> str:

@@ -1,0 +1,55 @@
+"""Pick the tracking store for a URI: a tiny scheme registry, as the house style asks.
+
+- nothing configured: the embedded default, ``./cairn-data/`` (SQLite + artifact folder);
+- a directory path or ``file:`` URI: the same layout inside that directory;
+- ``sqlite:``, ``postgresql:``, ``mysql:`` (and ``+driver`` forms): the SQL store, with
+  artifacts under the configured artifact root (default ``./cairn-data/artifacts``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cairn.config import DEFAULT_ARTIFACT_DIR, DEFAULT_DB_NAME, Settings, default_data_dir
+from cairn.errors import InvalidParameterValue
+from cairn.store.artifacts import local_path_to_uri, uri_to_local_path
+from cairn.store.db.uris import is_sql_uri
+from cairn.store.tracking.base import TrackingStore
+
+
+def _data_dir_uris(data_dir: Path) -> tuple[str, str]:
+    data_dir = data_dir.expanduser().resolve()
+    db_uri = f"sqlite:///{data_dir / DEFAULT_DB_NAME}"
+    return db_uri, local_path_to_uri(data_dir / DEFAULT_ARTIFACT_DIR)
+
+
+def resolve_store_uris(tracking_uri: str | None, settings: Settings) -> tuple[str, str]:
+    """Return (database URI, default artifact root URI) for a tracking URI."""
+    if not tracking_uri:
+        db_uri, artifacts = _data_dir_uris(default_data_dir())
+    elif is_sql_uri(tracking_uri):
+        db_uri = tracking_uri
+        artifacts = local_path_to_uri(default_data_dir() / DEFAULT_ARTIFACT_DIR)
+    elif tracking_uri.startswith("file:") or "://" not in tracking_uri:
+        local = uri_to_local_path(tracking_uri) if tracking_uri.startswith("file:") else Path(tracking_uri)
+        db_uri, artifacts = _data_dir_uris(local)
+    else:
+        scheme = tracking_uri.split(":", 1)[0]
+        raise InvalidParameterValue(
+            f"Unsupported tracking URI scheme '{scheme}'. Use a directory path, sqlite:///file.db, "
+            "postgresql://... or mysql://..."
+        )
+    if settings.artifact_root:
+        artifacts = settings.artifact_root
+        if "://" not in artifacts:
+            artifacts = local_path_to_uri(Path(artifacts).expanduser().resolve())
+    return db_uri, artifacts
+
+
+def open_tracking_store(tracking_uri: str | None, settings: Settings) -> TrackingStore:
+    from cairn.store.tracking.sql.store import SqlTrackingStore
+
+    db_uri, artifact_root = resolve_store_uris(tracking_uri, settings)
+    return SqlTrackingStore.open(
+        db_uri, artifact_root, truncate_long_values=settings.truncate_long_values
+    )

@@ -1,0 +1,241 @@
+"""The SQL tracking store: SQLite, PostgreSQL and MySQL/MariaDB behind one interface.
+
+Each method opens one transaction and delegates to the module for its resource; the class
+only holds the engine and the store-wide settings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from cairn.entities import (
+    DatasetInput,
+    Experiment,
+    ExperimentTag,
+    LifecycleStage,
+    Metric,
+    Page,
+    Param,
+    Run,
+    RunInfo,
+    RunStatus,
+    RunTag,
+    ViewType,
+)
+from cairn.errors import InvalidParameterValue, ResourceAlreadyExists
+from cairn.store.db.engine import create_db_engine
+from cairn.store.db.migrate import ensure_schema
+from cairn.store.search import decode_page_token, encode_page_token, select_experiment_ids, select_run_ids
+from cairn.store.tracking import validation as v
+from cairn.store.tracking.base import SEARCH_MAX_RESULTS_CAP, SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
+from cairn.store.tracking.sql import datasets as dataset_links
+from cairn.store.tracking.sql import experiments, run_data, runs
+from cairn.store.tracking.sql.mapping import load_experiments, load_runs
+
+
+def _check_page_size(max_results: int) -> None:
+    if isinstance(max_results, bool) or not isinstance(max_results, int):
+        raise InvalidParameterValue(f"max_results must be an integer; got {max_results!r}.")
+    if not 1 <= max_results <= SEARCH_MAX_RESULTS_CAP:
+        raise InvalidParameterValue(
+            f"max_results must be between 1 and {SEARCH_MAX_RESULTS_CAP}; got {max_results}."
+        )
+
+
+class SqlTrackingStore(TrackingStore):
+    def __init__(
+        self, engine: sa.Engine, default_artifact_root: str, *, truncate_long_values: bool = True
+    ) -> None:
+        self.engine = engine
+        self.default_artifact_root = default_artifact_root
+        self.truncate_long_values = truncate_long_values
+
+    @classmethod
+    def open(
+        cls, db_uri: str, default_artifact_root: str, *, truncate_long_values: bool = True
+    ) -> SqlTrackingStore:
+        """Connect, create the schema on a fresh database and make sure experiment 0 exists."""
+        store = cls(
+            create_db_engine(db_uri), default_artifact_root, truncate_long_values=truncate_long_values
+        )
+        ensure_schema(store.engine)
+        store._ensure_default_experiment()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _ensure_default_experiment(self) -> None:
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(
+                    sa.select(sa.func.count()).select_from(experiments.t.experiments).where(
+                        experiments.t.experiments.c.experiment_id == experiments.DEFAULT_EXPERIMENT_ID
+                    )
+                ).scalar():
+                    return
+                experiments.create(
+                    conn,
+                    experiments.DEFAULT_EXPERIMENT_NAME,
+                    None,
+                    (),
+                    self.default_artifact_root,
+                    experiment_id=experiments.DEFAULT_EXPERIMENT_ID,
+                )
+        except (ResourceAlreadyExists, sa.exc.IntegrityError):
+            pass  # another process seeded it first
+
+    # --- experiments -------------------------------------------------------------------------
+    def create_experiment(
+        self, name: str, artifact_location: str | None = None, tags: Sequence[ExperimentTag] = ()
+    ) -> str:
+        with self.engine.begin() as conn:
+            return str(
+                experiments.create(conn, name, artifact_location, tags, self.default_artifact_root)
+            )
+
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        with self.engine.connect() as conn:
+            return experiments.get(conn, v.parse_experiment_id(experiment_id))
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
+        with self.engine.connect() as conn:
+            return experiments.get_by_name(conn, name)
+
+    def search_experiments(
+        self,
+        view_type: ViewType = ViewType.ACTIVE_ONLY,
+        max_results: int = SEARCH_MAX_RESULTS_DEFAULT,
+        filter_string: str | None = None,
+        order_by: Sequence[str] = (),
+        page_token: str | None = None,
+    ) -> Page[Experiment]:
+        _check_page_size(max_results)
+        offset = decode_page_token(page_token) if page_token else 0
+        query = select_experiment_ids(
+            filter_string, ViewType.parse(view_type), order_by, offset, max_results + 1
+        )
+        with self.engine.connect() as conn:
+            ids = list(conn.execute(query).scalars())
+            token = encode_page_token(offset + max_results) if len(ids) > max_results else None
+            return Page(tuple(load_experiments(conn, ids[:max_results])), token)
+
+    def rename_experiment(self, experiment_id: str, new_name: str) -> None:
+        with self.engine.begin() as conn:
+            experiments.rename(conn, v.parse_experiment_id(experiment_id), new_name)
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        with self.engine.begin() as conn:
+            experiments.set_lifecycle(
+                conn, v.parse_experiment_id(experiment_id), LifecycleStage.DELETED
+            )
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        with self.engine.begin() as conn:
+            experiments.set_lifecycle(
+                conn, v.parse_experiment_id(experiment_id), LifecycleStage.ACTIVE
+            )
+
+    def set_experiment_tag(self, experiment_id: str, tag: ExperimentTag) -> None:
+        with self.engine.begin() as conn:
+            experiments.set_tag(conn, v.parse_experiment_id(experiment_id), tag)
+
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        with self.engine.begin() as conn:
+            experiments.delete_tag(conn, v.parse_experiment_id(experiment_id), key)
+
+    # --- runs ----------------------------------------------------------------------------------
+    def create_run(
+        self,
+        experiment_id: str,
+        user_id: str = "",
+        start_time: int | None = None,
+        tags: Sequence[RunTag] = (),
+        run_name: str | None = None,
+    ) -> Run:
+        start = int(time.time() * 1000) if start_time is None else start_time
+        with self.engine.begin() as conn:
+            return runs.create(
+                conn,
+                v.parse_experiment_id(experiment_id),
+                user_id,
+                start,
+                tags,
+                run_name,
+                self.truncate_long_values,
+            )
+
+    def get_run(self, run_id: str) -> Run:
+        with self.engine.connect() as conn:
+            return runs.get(conn, run_id)
+
+    def update_run_info(
+        self,
+        run_id: str,
+        status: RunStatus | None = None,
+        end_time: int | None = None,
+        run_name: str | None = None,
+    ) -> RunInfo:
+        with self.engine.begin() as conn:
+            return runs.update(conn, run_id, status, end_time, run_name)
+
+    def delete_run(self, run_id: str) -> None:
+        with self.engine.begin() as conn:
+            runs.set_lifecycle(conn, run_id, LifecycleStage.DELETED)
+
+    def restore_run(self, run_id: str) -> None:
+        with self.engine.begin() as conn:
+            runs.set_lifecycle(conn, run_id, LifecycleStage.ACTIVE)
+
+    def log_batch(
+        self,
+        run_id: str,
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
+    ) -> None:
+        with self.engine.begin() as conn:
+            run_data.log_batch(conn, run_id, metrics, params, tags, self.truncate_long_values)
+
+    def delete_tag(self, run_id: str, key: str) -> None:
+        with self.engine.begin() as conn:
+            run_data.delete_tag(conn, run_id, key)
+
+    def get_metric_history(
+        self,
+        run_id: str,
+        metric_key: str,
+        max_results: int | None = None,
+        page_token: str | None = None,
+    ) -> Page[Metric]:
+        with self.engine.connect() as conn:
+            return run_data.metric_history(conn, run_id, metric_key, max_results, page_token)
+
+    def search_runs(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        run_view_type: ViewType = ViewType.ACTIVE_ONLY,
+        max_results: int = SEARCH_MAX_RESULTS_DEFAULT,
+        order_by: Sequence[str] = (),
+        page_token: str | None = None,
+    ) -> Page[Run]:
+        _check_page_size(max_results)
+        if not experiment_ids:
+            return Page()
+        ids = [v.parse_experiment_id(e) for e in experiment_ids]
+        offset = decode_page_token(page_token) if page_token else 0
+        query = select_run_ids(
+            ids, filter_string, ViewType.parse(run_view_type), order_by, offset, max_results + 1
+        )
+        with self.engine.connect() as conn:
+            run_ids = list(conn.execute(query).scalars())
+            token = encode_page_token(offset + max_results) if len(run_ids) > max_results else None
+            return Page(tuple(load_runs(conn, run_ids[:max_results])), token)
+
+    def log_inputs(self, run_id: str, datasets: Sequence[DatasetInput]) -> None:
+        with self.engine.begin() as conn:
+            dataset_links.log_inputs(conn, run_id, datasets)
