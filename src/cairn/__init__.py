@@ -1,5 +1,84 @@
-"""cairn: track, package and serve ML models; speaks MLflow's protocol."""
+"""cairn: track experiments, package models, speak MLflow's protocol, faster.
 
+>>> import cairn
+>>> with cairn.start_run(run_name="baseline"):  # doctest: +SKIP
+...     cairn.log_param("lr", 0.01)
+...     cairn.log_metric("loss", 0.42, step=1)
+
+Importing cairn loads no heavy library (SQLAlchemy, pandas, numpy...): they load on first use.
+"""
+
+from cairn import data
+from cairn.entities import RunStatus, ViewType
+from cairn.tracking.client import CairnClient
+from cairn.tracking.fluent import (
+    ActiveRun,
+    active_run,
+    end_run,
+    get_tracking_uri,
+    last_active_run,
+    set_experiment,
+    set_tracking_uri,
+    start_run,
+)
+from cairn.tracking.fluent_log import (
+    create_experiment,
+    delete_experiment,
+    delete_tag,
+    get_experiment,
+    get_experiment_by_name,
+    get_run,
+    log_artifact,
+    log_artifacts,
+    log_dict,
+    log_figure,
+    log_image,
+    log_input,
+    log_metric,
+    log_metrics,
+    log_param,
+    log_params,
+    log_text,
+    search_experiments,
+    search_runs,
+    set_tag,
+    set_tags,
+)
 from cairn.version import __version__
 
-__all__ = ["__version__"]
+__all__ = [
+    "ActiveRun",
+    "CairnClient",
+    "RunStatus",
+    "ViewType",
+    "__version__",
+    "active_run",
+    "create_experiment",
+    "data",
+    "delete_experiment",
+    "delete_tag",
+    "end_run",
+    "get_experiment",
+    "get_experiment_by_name",
+    "get_run",
+    "get_tracking_uri",
+    "last_active_run",
+    "log_artifact",
+    "log_artifacts",
+    "log_dict",
+    "log_figure",
+    "log_image",
+    "log_input",
+    "log_metric",
+    "log_metrics",
+    "log_param",
+    "log_params",
+    "log_text",
+    "search_experiments",
+    "search_runs",
+    "set_experiment",
+    "set_tag",
+    "set_tags",
+    "set_tracking_uri",
+    "start_run",
+]

@@ -20,8 +20,6 @@ metadata = sa.MetaData(
     }
 )
 
-_MYSQL_OPTS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
-
 
 def _run_fk() -> sa.ForeignKey:
     return sa.ForeignKey("runs.run_uuid", ondelete="CASCADE")
@@ -37,7 +35,8 @@ experiments = sa.Table(
     sa.Column("creation_time", sa.BigInteger, nullable=False),
     sa.Column("last_update_time", sa.BigInteger, nullable=False),
     sqlite_autoincrement=True,
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 experiment_tags = sa.Table(
@@ -51,7 +50,8 @@ experiment_tags = sa.Table(
     ),
     sa.Column("key", Str(250), primary_key=True),
     sa.Column("value", LongText(), nullable=False),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 runs = sa.Table(
@@ -73,7 +73,8 @@ runs = sa.Table(
     sa.Column("lifecycle_stage", Str(20), nullable=False),
     sa.Column("artifact_uri", Str(2200), nullable=False),
     sa.Index("ix_runs_experiment_id_start_time", "experiment_id", "start_time"),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 params = sa.Table(
@@ -83,7 +84,8 @@ params = sa.Table(
     sa.Column("key", Str(250), primary_key=True),
     sa.Column("value", Str(6000), nullable=False),
     sa.Index("ix_params_key_value", "key", "value", mysql_length={"value": 255}),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 tags = sa.Table(
@@ -92,7 +94,8 @@ tags = sa.Table(
     sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
     sa.Column("key", Str(250), primary_key=True),
     sa.Column("value", LongText(), nullable=False),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 metrics = sa.Table(
@@ -104,7 +107,8 @@ metrics = sa.Table(
     sa.Column("timestamp", sa.BigInteger, primary_key=True),
     sa.Column("value", sa.Double, primary_key=True),
     sa.Column("is_nan", sa.Boolean, primary_key=True),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 latest_metrics = sa.Table(
@@ -117,7 +121,8 @@ latest_metrics = sa.Table(
     sa.Column("step", sa.BigInteger, nullable=False),
     sa.Column("is_nan", sa.Boolean, nullable=False),
     sa.Index("ix_latest_metrics_key_value", "key", "value"),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 datasets = sa.Table(
@@ -137,7 +142,8 @@ datasets = sa.Table(
     sa.Column("schema", LongText(), nullable=True),
     sa.Column("profile", LongText(), nullable=True),
     sa.UniqueConstraint("experiment_id", "name", "digest"),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 inputs = sa.Table(
@@ -150,7 +156,8 @@ inputs = sa.Table(
     sa.Column("destination_id", Str(36), nullable=False),
     sa.UniqueConstraint("source_type", "source_id", "destination_type", "destination_id"),
     sa.Index("ix_inputs_destination_id", "destination_id"),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )
 
 input_tags = sa.Table(
@@ -164,5 +171,6 @@ input_tags = sa.Table(
     ),
     sa.Column("name", Str(255), primary_key=True),
     sa.Column("value", Str(500), nullable=False),
-    **_MYSQL_OPTS,
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
 )

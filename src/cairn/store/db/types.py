@@ -18,6 +18,4 @@ def Str(length: int) -> TypeEngine[str]:
 
 def LongText() -> TypeEngine[str]:
     """Unbounded text; MEDIUMTEXT on MySQL because TEXT holds only 64 KiB of bytes."""
-    return sa.Text().with_variant(
-        mysql.MEDIUMTEXT(collation=_MYSQL_COLLATION), "mysql", "mariadb"
-    )
+    return sa.Text().with_variant(mysql.MEDIUMTEXT(collation=_MYSQL_COLLATION), "mysql", "mariadb")

@@ -31,7 +31,11 @@ def resolve_store_uris(tracking_uri: str | None, settings: Settings) -> tuple[st
         db_uri = tracking_uri
         artifacts = local_path_to_uri(default_data_dir() / DEFAULT_ARTIFACT_DIR)
     elif tracking_uri.startswith("file:") or "://" not in tracking_uri:
-        local = uri_to_local_path(tracking_uri) if tracking_uri.startswith("file:") else Path(tracking_uri)
+        local = (
+            uri_to_local_path(tracking_uri)
+            if tracking_uri.startswith("file:")
+            else Path(tracking_uri)
+        )
         db_uri, artifacts = _data_dir_uris(local)
     else:
         scheme = tracking_uri.split(":", 1)[0]

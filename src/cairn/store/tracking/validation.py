@@ -113,15 +113,16 @@ def validate_metric(metric: Metric) -> Metric:
     for name, number in (("timestamp", metric.timestamp), ("step", metric.step)):
         if isinstance(number, bool) or not isinstance(number, int):
             raise InvalidParameterValue(
-                f"Metric '{metric.key}' has {name} {_shorten(repr(number))}; "
-                "it must be an integer."
+                f"Metric '{metric.key}' has {name} {_shorten(repr(number))}; it must be an integer."
             )
     if metric.timestamp < 0:
         raise InvalidParameterValue(f"Metric '{metric.key}' has a negative timestamp.")
     return metric
 
 
-def validate_batch_limits(metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[RunTag]) -> None:
+def validate_batch_limits(
+    metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[RunTag]
+) -> None:
     for items, limit, what in (
         (metrics, MAX_METRICS_PER_BATCH, "metrics"),
         (params, MAX_PARAMS_PER_BATCH, "params"),

@@ -9,7 +9,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from cairn.entities import Experiment, ExperimentTag, LifecycleStage, ViewType
-from cairn.errors import InvalidParameterValue, InvalidState, ResourceAlreadyExists, ResourceDoesNotExist
+from cairn.errors import (
+    InvalidParameterValue,
+    InvalidState,
+    ResourceAlreadyExists,
+    ResourceDoesNotExist,
+)
 from cairn.store.db import tables as t
 from cairn.store.tracking import validation as v
 from cairn.store.tracking.sql._dialect import upsert
@@ -65,7 +70,10 @@ def create(
     v.validate_experiment_name(name)
     if artifact_location is not None:
         v.validate_artifact_location(artifact_location)
-    tag_rows = [{"key": tag.key, "value": v.validate_experiment_tag_value(tag.key, tag.value)} for tag in tags]
+    tag_rows = [
+        {"key": tag.key, "value": v.validate_experiment_tag_value(tag.key, tag.value)}
+        for tag in tags
+    ]
     if _name_taken(conn, name):
         raise ResourceAlreadyExists(
             f"An experiment named '{name}' already exists (it may be deleted; restore or "
@@ -85,7 +93,11 @@ def create(
         result = conn.execute(sa.insert(t.experiments).values(**values))
     except sa.exc.IntegrityError:
         raise ResourceAlreadyExists(f"An experiment named '{name}' already exists.") from None
-    new_id = experiment_id if experiment_id is not None else int(result.inserted_primary_key[0])
+    if experiment_id is not None:
+        new_id = experiment_id
+    else:
+        assert result.inserted_primary_key is not None
+        new_id = int(result.inserted_primary_key[0])
     if not artifact_location:
         conn.execute(
             sa.update(t.experiments)
@@ -93,7 +105,9 @@ def create(
             .values(artifact_location=join_location(default_root, str(new_id)))
         )
     if tag_rows:
-        conn.execute(sa.insert(t.experiment_tags), [{"experiment_id": new_id, **r} for r in tag_rows])
+        conn.execute(
+            sa.insert(t.experiment_tags), [{"experiment_id": new_id, **r} for r in tag_rows]
+        )
     return new_id
 
 

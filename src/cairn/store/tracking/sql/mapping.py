@@ -50,7 +50,9 @@ def run_info_from_row(row: Any) -> RunInfo:
     )
 
 
-def _grouped(conn: sa.Connection, table: sa.Table, column: sa.Column[Any], ids: Sequence[Any]) -> dict[Any, list[Any]]:
+def _grouped(
+    conn: sa.Connection, table: sa.Table, column: sa.Column[Any], ids: Sequence[Any]
+) -> dict[Any, list[Any]]:
     grouped: dict[Any, list[Any]] = defaultdict(list)
     for part in chunks(list(ids)):
         for row in conn.execute(sa.select(table).where(column.in_(part))):

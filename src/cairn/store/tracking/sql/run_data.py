@@ -44,7 +44,7 @@ def log_batch(
 def _write_params(conn: sa.Connection, run_id: str, params: Sequence[Param]) -> None:
     if not params:
         return
-    existing = dict(
+    existing: dict[str, str] = dict(
         conn.execute(
             sa.select(t.params.c.key, t.params.c.value).where(
                 t.params.c.run_uuid == run_id, t.params.c.key.in_([p.key for p in params])
@@ -60,7 +60,9 @@ def _write_params(conn: sa.Connection, run_id: str, params: Sequence[Param]) -> 
                 "Log it under another key or start a new run."
             )
     new = [p for p in params if p.key not in existing]
-    insert_ignore(conn, t.params, [{"run_uuid": run_id, "key": p.key, "value": p.value} for p in new])
+    insert_ignore(
+        conn, t.params, [{"run_uuid": run_id, "key": p.key, "value": p.value} for p in new]
+    )
 
 
 def _metric_row(run_id: str, metric: Metric) -> dict[str, Any]:
@@ -126,9 +128,7 @@ def _write_tags(conn: sa.Connection, run_id: str, tags: Sequence[RunTag]) -> Non
 
 def delete_tag(conn: sa.Connection, run_id: str, key: str) -> None:
     runs.get_active_row(conn, run_id)
-    result = conn.execute(
-        sa.delete(t.tags).where(t.tags.c.run_uuid == run_id, t.tags.c.key == key)
-    )
+    result = conn.execute(sa.delete(t.tags).where(t.tags.c.run_uuid == run_id, t.tags.c.key == key))
     if result.rowcount == 0:
         raise ResourceDoesNotExist(f"Run {run_id} has no tag '{key}'.")
 

@@ -77,7 +77,8 @@ def create(
     by_key = {tag.key: tag.value for tag in checked}
     by_key[RUN_NAME_TAG] = name
     conn.execute(
-        sa.insert(t.tags), [{"run_uuid": run_id, "key": k, "value": val} for k, val in by_key.items()]
+        sa.insert(t.tags),
+        [{"run_uuid": run_id, "key": k, "value": val} for k, val in by_key.items()],
     )
     return load_runs(conn, [run_id])[0]
 

@@ -26,11 +26,21 @@ from cairn.entities import (
     ViewType,
 )
 from cairn.errors import InvalidParameterValue, ResourceAlreadyExists
+from cairn.store.db import tables as t
 from cairn.store.db.engine import create_db_engine
 from cairn.store.db.migrate import ensure_schema
-from cairn.store.search import decode_page_token, encode_page_token, select_experiment_ids, select_run_ids
+from cairn.store.search import (
+    decode_page_token,
+    encode_page_token,
+    select_experiment_ids,
+    select_run_ids,
+)
 from cairn.store.tracking import validation as v
-from cairn.store.tracking.base import SEARCH_MAX_RESULTS_CAP, SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
+from cairn.store.tracking.base import (
+    SEARCH_MAX_RESULTS_CAP,
+    SEARCH_MAX_RESULTS_DEFAULT,
+    TrackingStore,
+)
 from cairn.store.tracking.sql import datasets as dataset_links
 from cairn.store.tracking.sql import experiments, run_data, runs
 from cairn.store.tracking.sql.mapping import load_experiments, load_runs
@@ -59,7 +69,9 @@ class SqlTrackingStore(TrackingStore):
     ) -> SqlTrackingStore:
         """Connect, create the schema on a fresh database and make sure experiment 0 exists."""
         store = cls(
-            create_db_engine(db_uri), default_artifact_root, truncate_long_values=truncate_long_values
+            create_db_engine(db_uri),
+            default_artifact_root,
+            truncate_long_values=truncate_long_values,
         )
         ensure_schema(store.engine)
         store._ensure_default_experiment()
@@ -71,11 +83,11 @@ class SqlTrackingStore(TrackingStore):
     def _ensure_default_experiment(self) -> None:
         try:
             with self.engine.begin() as conn:
-                if conn.execute(
-                    sa.select(sa.func.count()).select_from(experiments.t.experiments).where(
-                        experiments.t.experiments.c.experiment_id == experiments.DEFAULT_EXPERIMENT_ID
-                    )
-                ).scalar():
+                exp = t.experiments
+                query = sa.select(exp.c.experiment_id).where(
+                    exp.c.experiment_id == experiments.DEFAULT_EXPERIMENT_ID
+                )
+                if conn.execute(query).first() is not None:
                     return
                 experiments.create(
                     conn,

@@ -1,0 +1,281 @@
+"""``CairnClient``: the explicit, id-based API (MLflow's ``MlflowClient`` names).
+
+The fluent API (``cairn.start_run`` ...) is a thin layer over this client. Stores are opened
+once per tracking URI and process, so engines and connection pools are reused.
+
+>>> import tempfile
+>>> client = CairnClient(tempfile.mkdtemp())
+>>> run = client.create_run("0", run_name="demo")
+>>> client.log_metric(run.info.run_id, "loss", 0.25, step=1)
+>>> client.get_run(run.info.run_id).data.metric_dict
+{'loss': 0.25}
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cairn.config import Settings, settings_from_env
+from cairn.entities import (
+    Dataset,
+    DatasetInput,
+    Experiment,
+    ExperimentTag,
+    FileInfo,
+    InputTag,
+    Metric,
+    Page,
+    Param,
+    Run,
+    RunInfo,
+    RunStatus,
+    RunTag,
+    ViewType,
+)
+from cairn.store.artifacts import ArtifactRepository, get_artifact_repository
+from cairn.store.tracking import validation
+from cairn.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
+from cairn.store.tracking.registry import open_tracking_store
+from cairn.tracking import artifact_encoding as enc
+
+_STORES: dict[tuple[str | None, Settings], TrackingStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def _store_for(tracking_uri: str | None, settings: Settings) -> TrackingStore:
+    key = (tracking_uri, settings)
+    with _STORES_LOCK:
+        if key not in _STORES:
+            _STORES[key] = open_tracking_store(tracking_uri, settings)
+        return _STORES[key]
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _chunked(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class CairnClient:
+    def __init__(self, tracking_uri: str | None = None, settings: Settings | None = None) -> None:
+        self._settings = settings or settings_from_env()
+        self.tracking_uri = tracking_uri or self._settings.tracking_uri
+        self._store: TrackingStore | None = None
+
+    @property
+    def store(self) -> TrackingStore:
+        if self._store is None:
+            self._store = _store_for(self.tracking_uri, self._settings)
+        return self._store
+
+    # --- experiments -------------------------------------------------------------------------
+    def create_experiment(
+        self,
+        name: str,
+        artifact_location: str | None = None,
+        tags: Mapping[str, Any] | None = None,
+    ) -> str:
+        exp_tags = [ExperimentTag(k, str(v)) for k, v in (tags or {}).items()]
+        return self.store.create_experiment(name, artifact_location, exp_tags)
+
+    def get_experiment(self, experiment_id: str) -> Experiment:
+        return self.store.get_experiment(str(experiment_id))
+
+    def get_experiment_by_name(self, name: str) -> Experiment | None:
+        return self.store.get_experiment_by_name(name)
+
+    def search_experiments(
+        self,
+        view_type: ViewType = ViewType.ACTIVE_ONLY,
+        max_results: int = SEARCH_MAX_RESULTS_DEFAULT,
+        filter_string: str | None = None,
+        order_by: Sequence[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Experiment]:
+        return self.store.search_experiments(
+            view_type, max_results, filter_string, order_by or (), page_token
+        )
+
+    def rename_experiment(self, experiment_id: str, new_name: str) -> None:
+        self.store.rename_experiment(str(experiment_id), new_name)
+
+    def delete_experiment(self, experiment_id: str) -> None:
+        self.store.delete_experiment(str(experiment_id))
+
+    def restore_experiment(self, experiment_id: str) -> None:
+        self.store.restore_experiment(str(experiment_id))
+
+    def set_experiment_tag(self, experiment_id: str, key: str, value: Any) -> None:
+        self.store.set_experiment_tag(str(experiment_id), ExperimentTag(key, str(value)))
+
+    def delete_experiment_tag(self, experiment_id: str, key: str) -> None:
+        self.store.delete_experiment_tag(str(experiment_id), key)
+
+    # --- runs ----------------------------------------------------------------------------------
+    def create_run(
+        self,
+        experiment_id: str,
+        start_time: int | None = None,
+        tags: Mapping[str, Any] | None = None,
+        run_name: str | None = None,
+    ) -> Run:
+        run_tags = [RunTag(k, str(v)) for k, v in (tags or {}).items()]
+        user = (tags or {}).get("mlflow.user", self._settings.username or "")
+        return self.store.create_run(
+            str(experiment_id),
+            str(user),
+            now_ms() if start_time is None else start_time,
+            run_tags,
+            run_name,
+        )
+
+    def get_run(self, run_id: str) -> Run:
+        return self.store.get_run(run_id)
+
+    def update_run(
+        self, run_id: str, status: RunStatus | str | None = None, name: str | None = None
+    ) -> RunInfo:
+        parsed = RunStatus.parse(status) if status is not None else None
+        return self.store.update_run_info(run_id, status=parsed, run_name=name)
+
+    def set_terminated(
+        self, run_id: str, status: RunStatus | str = RunStatus.FINISHED, end_time: int | None = None
+    ) -> RunInfo:
+        return self.store.update_run_info(
+            run_id, status=RunStatus.parse(status), end_time=end_time or now_ms()
+        )
+
+    def delete_run(self, run_id: str) -> None:
+        self.store.delete_run(run_id)
+
+    def restore_run(self, run_id: str) -> None:
+        self.store.restore_run(run_id)
+
+    def search_runs(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str = "",
+        run_view_type: ViewType = ViewType.ACTIVE_ONLY,
+        max_results: int = SEARCH_MAX_RESULTS_DEFAULT,
+        order_by: Sequence[str] | None = None,
+        page_token: str | None = None,
+    ) -> Page[Run]:
+        ids = [str(e) for e in experiment_ids]
+        return self.store.search_runs(
+            ids, filter_string or None, run_view_type, max_results, order_by or (), page_token
+        )
+
+    # --- run data ------------------------------------------------------------------------------
+    def log_param(self, run_id: str, key: str, value: Any) -> Any:
+        self.store.log_param(run_id, Param(key, str(value)))
+        return value
+
+    def log_metric(
+        self,
+        run_id: str,
+        key: str,
+        value: float,
+        timestamp: int | None = None,
+        step: int | None = None,
+    ) -> None:
+        ts = now_ms() if timestamp is None else timestamp
+        self.store.log_metric(run_id, Metric(key, value, ts, step or 0))
+
+    def set_tag(self, run_id: str, key: str, value: Any) -> None:
+        self.store.set_tag(run_id, RunTag(key, str(value)))
+
+    def delete_tag(self, run_id: str, key: str) -> None:
+        self.store.delete_tag(run_id, key)
+
+    def log_batch(
+        self,
+        run_id: str,
+        metrics: Sequence[Metric] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
+    ) -> None:
+        """Any number of items: split into chunks that respect the per-request limits."""
+        if len(metrics) + len(params) + len(tags) <= validation.MAX_ENTITIES_PER_BATCH and (
+            len(params) <= validation.MAX_PARAMS_PER_BATCH
+            and len(tags) <= validation.MAX_TAGS_PER_BATCH
+        ):
+            self.store.log_batch(run_id, metrics, params, tags)
+            return
+        for chunk in _chunked(params, validation.MAX_PARAMS_PER_BATCH):
+            self.store.log_batch(run_id, params=chunk)
+        for chunk in _chunked(tags, validation.MAX_TAGS_PER_BATCH):
+            self.store.log_batch(run_id, tags=chunk)
+        for chunk in _chunked(metrics, validation.MAX_METRICS_PER_BATCH):
+            self.store.log_batch(run_id, metrics=chunk)
+
+    def get_metric_history(self, run_id: str, key: str) -> list[Metric]:
+        points: list[Metric] = []
+        token: str | None = None
+        while True:
+            page = self.store.get_metric_history(run_id, key, 25000, token)
+            points.extend(page)
+            token = page.next_page_token
+            if token is None:
+                return points
+
+    def log_inputs(self, run_id: str, datasets: Sequence[DatasetInput]) -> None:
+        self.store.log_inputs(run_id, datasets)
+
+    def log_input(
+        self,
+        run_id: str,
+        dataset: Dataset,
+        context: str | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        input_tags = [InputTag(k, str(v)) for k, v in (tags or {}).items()]
+        if context:
+            input_tags.append(InputTag("mlflow.data.context", context))
+        self.store.log_inputs(run_id, [DatasetInput(dataset, tuple(input_tags))])
+
+    # --- artifacts -----------------------------------------------------------------------------
+    def _repo(self, run_id: str) -> ArtifactRepository:
+        return get_artifact_repository(self.get_run(run_id).info.artifact_uri)
+
+    def log_artifact(
+        self, run_id: str, local_path: str | Path, artifact_path: str | None = None
+    ) -> None:
+        self._repo(run_id).log_artifact(local_path, artifact_path)
+
+    def log_artifacts(
+        self, run_id: str, local_dir: str | Path, artifact_path: str | None = None
+    ) -> None:
+        self._repo(run_id).log_artifacts(local_dir, artifact_path)
+
+    def log_text(self, run_id: str, text: str, artifact_file: str) -> None:
+        self._repo(run_id).log_bytes(enc.encode_text(text), artifact_file)
+
+    def log_dict(self, run_id: str, dictionary: Any, artifact_file: str) -> None:
+        self._repo(run_id).log_bytes(enc.encode_dict(dictionary, artifact_file), artifact_file)
+
+    def log_image(self, run_id: str, image: Any, artifact_file: str) -> None:
+        self._repo(run_id).log_bytes(enc.encode_image(image, artifact_file), artifact_file)
+
+    def log_figure(self, run_id: str, figure: Any, artifact_file: str) -> None:
+        self._repo(run_id).log_bytes(enc.encode_figure(figure, artifact_file), artifact_file)
+
+    def list_artifacts(self, run_id: str, path: str | None = None) -> list[FileInfo]:
+        return self._repo(run_id).list_artifacts(path)
+
+    def download_artifacts(
+        self, run_id: str, path: str, dst_path: str | Path | None = None
+    ) -> Path:
+        return self._repo(run_id).download_artifacts(path, dst_path)
+
+    def load_text(self, run_id: str, artifact_file: str) -> str:
+        return self._repo(run_id).read_bytes(artifact_file).decode("utf-8")
+
+    def load_dict(self, run_id: str, artifact_file: str) -> Any:
+        return enc.decode_dict(self._repo(run_id).read_bytes(artifact_file), artifact_file)
