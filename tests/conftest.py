@@ -35,19 +35,20 @@ def selected_backends() -> tuple[str, ...]:
     return tuple(b.strip() for b in wanted.split(",") if b.strip() in ALL_BACKENDS)
 
 
-def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+def _database_name() -> str:
+    """Unique per test session and worker, so concurrent pytest runs never share a database."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))[:12]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    return f"cairn_test_{run}_{worker}"
 
 
-def _create_server_database(backend: str) -> str:
-    """(Re)create this worker's database on a server backend and return its URI."""
+def _admin_execute(backend: str, *statements: str) -> None:
     admin_uri = SERVER_URIS[backend]
-    name = f"cairn_test_{_worker()}"
     admin = create_db_engine(admin_uri).execution_options(isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+            for statement in statements:
+                conn.execute(sa.text(statement))
     except sa.exc.OperationalError as exc:
         raise RuntimeError(
             f"The {backend} test service at {admin_uri} is not reachable ({exc.orig}). "
@@ -55,7 +56,13 @@ def _create_server_database(backend: str) -> str:
         ) from exc
     finally:
         admin.dispose()
-    return admin_uri.rsplit("/", 1)[0] + "/" + name
+
+
+def _create_server_database(backend: str) -> str:
+    """Create this session's database on a server backend and return its URI."""
+    name = _database_name()
+    _admin_execute(backend, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
+    return SERVER_URIS[backend].rsplit("/", 1)[0] + "/" + name
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +78,10 @@ def _migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
         ensure_schema(engine)
         engine.dispose()
     yield uris
+    force = {"postgresql": " WITH (FORCE)", "mysql": ""}
+    for backend in uris:
+        if backend != "sqlite":
+            _admin_execute(backend, f"DROP DATABASE IF EXISTS {_database_name()}{force[backend]}")
 
 
 def _empty_all_tables(uri: str) -> None:

@@ -8,14 +8,8 @@ from pathlib import Path
 import pytest
 
 import cairn
-from cairn.tracking import client as client_module
+from cairn.tracking.client import close_stores
 from cairn.tracking import fluent
-
-
-def close_cached_stores() -> None:
-    for store in client_module._STORES.values():
-        store.close()  # type: ignore[attr-defined]
-    client_module._STORES.clear()
 
 
 @pytest.fixture
@@ -38,4 +32,4 @@ def tracking_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     while cairn.active_run():
         cairn.end_run()
     fluent._reset_for_tests()
-    close_cached_stores()
+    close_stores()

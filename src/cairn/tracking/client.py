@@ -54,6 +54,14 @@ def _store_for(tracking_uri: str | None, settings: Settings) -> TrackingStore:
         return _STORES[key]
 
 
+def close_stores() -> None:
+    """Close every store this process opened (tests, or a long-lived process switching URIs)."""
+    with _STORES_LOCK:
+        for store in _STORES.values():
+            store.close()
+        _STORES.clear()
+
+
 def now_ms() -> int:
     return int(time.time() * 1000)
 

@@ -61,3 +61,11 @@ def test_outdated_database_is_refused_with_upgrade_advice(tmp_path: Path) -> Non
 )
 def test_driverless_uris_get_the_shipped_driver(uri: str, expected: str) -> None:
     assert normalize_db_uri(uri) == expected
+
+
+@pytest.mark.parametrize("uri", ["sqlite://x:y", "postgresql://u@h:notaport/db"])
+def test_malformed_database_uri_is_a_user_error(uri: str) -> None:
+    from cairn.errors import InvalidParameterValue
+
+    with pytest.raises(InvalidParameterValue, match="Malformed database URI"):
+        create_db_engine(uri)

@@ -20,8 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, cast
 
-from fsspec.implementations.local import LocalFileSystem
-
 from cairn.entities.file_info import FileInfo
 from cairn.errors import InvalidParameterValue, ResourceDoesNotExist
 from cairn.store.artifacts._uri import uri_to_local_path
@@ -39,6 +37,8 @@ class LocalArtifactRepository(ArtifactRepository):
 
     def __init__(self, artifact_uri: str) -> None:
         super().__init__(artifact_uri)
+        from fsspec.implementations.local import LocalFileSystem  # heavy: load on first use
+
         self._root = uri_to_local_path(artifact_uri)
         self._fs = LocalFileSystem()
 

@@ -56,7 +56,10 @@ def _mysql_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 def create_db_engine(uri: str) -> sa.Engine:
     """One engine per store; its pool is shared by every thread using the store."""
-    url = make_url(normalize_db_uri(uri))
+    try:
+        url = make_url(normalize_db_uri(uri))
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        raise InvalidParameterValue(f"Malformed database URI {uri[:200]!r}: {exc}") from None
     kwargs: dict[str, Any] = {"future": True}
     backend = url.get_backend_name()
     if backend == "sqlite":

@@ -30,6 +30,9 @@ SEARCH_MAX_RESULTS_CAP = 50000
 
 
 class TrackingStore(abc.ABC):
+    def close(self) -> None:
+        """Release connections and pools; the store must not be used afterwards."""
+
     # --- experiments -------------------------------------------------------------------------
     @abc.abstractmethod
     def create_experiment(

@@ -33,14 +33,13 @@ def join_location(root: str, *parts: str) -> str:
 
 
 def get_row(conn: sa.Connection, experiment_id: int, view: ViewType = ViewType.ALL) -> Any:
-    row = conn.execute(
-        sa.select(t.experiments).where(
-            t.experiments.c.experiment_id == experiment_id,
-            t.experiments.c.lifecycle_stage.in_([s.value for s in view.stages]),
-        )
-    ).first()
+    query = sa.select(t.experiments).where(t.experiments.c.experiment_id == experiment_id)
+    row = conn.execute(query).first()
     if row is None:
         raise ResourceDoesNotExist(f"No experiment with id {experiment_id}.")
+    if row.lifecycle_stage not in [stage.value for stage in view.stages]:
+        # MLflow answers 404 here too; the message says why it was not found
+        raise ResourceDoesNotExist(f"Experiment {experiment_id} is already {row.lifecycle_stage}.")
     return row
 
 
