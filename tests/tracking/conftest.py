@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import cairn
-from cairn.tracking.client import close_stores
 from cairn.tracking import fluent
+from cairn.tracking.client import close_stores
 
 
 @pytest.fixture

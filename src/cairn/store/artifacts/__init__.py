@@ -1,6 +1,7 @@
 """Artifact storage: one repository per artifact root URI, and the one path validator.
 
-Light to import (fsspec loads when a repository is first made); image and figure helpers live in the tracking layer.
+Light to import (fsspec loads when a repository is first made); image and figure helpers
+live in the tracking layer.
 
 >>> import tempfile
 >>> from cairn.store.artifacts import get_artifact_repository, local_path_to_uri

@@ -30,7 +30,7 @@ SEARCH_MAX_RESULTS_CAP = 50000
 
 
 class TrackingStore(abc.ABC):
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook; stores without resources skip it
         """Release connections and pools; the store must not be used afterwards."""
 
     # --- experiments -------------------------------------------------------------------------
