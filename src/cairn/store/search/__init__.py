@@ -1,0 +1,20 @@
+"""The search filter language of runs and experiments: text -> tokens -> AST -> SQL.
+
+The SQL store calls :func:`select_run_ids` / :func:`select_experiment_ids` and pages with the
+token helpers; :func:`parse_filter` is exposed for validation without a database.
+"""
+
+from __future__ import annotations
+
+from cairn.store.search.experiments import select_experiment_ids
+from cairn.store.search.paging import decode_page_token, encode_page_token
+from cairn.store.search.parser import parse_filter
+from cairn.store.search.runs import select_run_ids
+
+__all__ = [
+    "decode_page_token",
+    "encode_page_token",
+    "parse_filter",
+    "select_experiment_ids",
+    "select_run_ids",
+]
