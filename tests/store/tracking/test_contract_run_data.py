@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import secrets
 
 import pytest
 
@@ -44,6 +45,18 @@ def test_long_param_and_tag_values_are_truncated(store: TrackingStore, run_id: s
     data = store.get_run(run_id).data
     assert data.param_dict["p"] == "x" * 6000
     assert data.tag_dict["t"] == "y" * 8000
+
+
+def test_longest_incompressible_values_are_stored_whole(store: TrackingStore, run_id: str) -> None:
+    """Random text defeats compression, so it finds index size limits (PostgreSQL's B-tree)."""
+    param_value = secrets.token_hex(3000)
+    tag_value = secrets.token_hex(4000)
+    store.log_param(run_id, Param("big", param_value))
+    store.set_tag(run_id, RunTag("big", tag_value))
+    data = store.get_run(run_id).data
+    assert data.param_dict["big"] == param_value and data.tag_dict["big"] == tag_value
+    (found,) = store.search_runs(["0"], filter_string=f"params.big = '{param_value}'")
+    assert found.info.run_id == run_id
 
 
 @pytest.mark.parametrize(

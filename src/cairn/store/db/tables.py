@@ -11,6 +11,23 @@ import sqlalchemy as sa
 
 from cairn.store.db.types import LongText, Str
 
+#: Indexes that exist only on some backends. PostgreSQL caps a B-tree entry near 2.7 KB, so
+#: a 6000-character param value cannot sit in an index there; MySQL indexes a prefix.
+DIALECT_INDEXES: dict[str, tuple[str, ...]] = {
+    "ix_params_key_value": ("sqlite", "mysql", "mariadb"),
+    "ix_params_key": ("postgresql",),
+}
+
+
+def index_applies(name: str | None, dialect: str) -> bool:
+    """Whether an index belongs in a database of this dialect."""
+    return name not in DIALECT_INDEXES or dialect in DIALECT_INDEXES[name]
+
+
+def _dialect_index(name: str, *columns: str, **kwargs: object) -> sa.Index:
+    return sa.Index(name, *columns, **kwargs).ddl_if(dialect=DIALECT_INDEXES[name])  # type: ignore[arg-type]
+
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -83,7 +100,8 @@ params = sa.Table(
     sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
     sa.Column("key", Str(250), primary_key=True),
     sa.Column("value", Str(6000), nullable=False),
-    sa.Index("ix_params_key_value", "key", "value", mysql_length={"value": 255}),
+    _dialect_index("ix_params_key_value", "key", "value", mysql_length={"value": 255}),
+    _dialect_index("ix_params_key", "key"),
     mysql_engine="InnoDB",
     mysql_charset="utf8mb4",
 )

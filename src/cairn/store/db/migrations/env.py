@@ -5,13 +5,23 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from cairn.store.db.tables import metadata
+from cairn.store.db.tables import index_applies, metadata
 
 config = context.config
 
 
 def _run(connection: sa.Connection) -> None:
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+    dialect = connection.dialect.name
+
+    def include_object(obj: object, name: str | None, kind: str, *_: object) -> bool:
+        return kind != "index" or index_applies(name, dialect)
+
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

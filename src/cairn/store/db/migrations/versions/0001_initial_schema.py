@@ -190,9 +190,11 @@ def upgrade() -> None:
         mysql_charset="utf8mb4",
         mysql_engine="InnoDB",
     )
-    with op.batch_alter_table("params", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_params_key_value", ["key", "value"], unique=False, mysql_length={"value": 255}
+    if op.get_bind().dialect.name == "postgresql":  # B-tree entries cap near 2.7 KB there
+        op.create_index("ix_params_key", "params", ["key"], unique=False)
+    else:
+        op.create_index(
+            "ix_params_key_value", "params", ["key", "value"], mysql_length={"value": 255}
         )
 
     op.create_table(
@@ -211,9 +213,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("tags")
-    with op.batch_alter_table("params", schema=None) as batch_op:
-        batch_op.drop_index("ix_params_key_value", mysql_length={"value": 255})
-
     op.drop_table("params")
     op.drop_table("metrics")
     with op.batch_alter_table("latest_metrics", schema=None) as batch_op:
