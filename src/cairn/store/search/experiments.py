@@ -16,15 +16,12 @@ from cairn.entities.lifecycle import ViewType
 from cairn.errors import InvalidParameterValue
 from cairn.store.db.tables import experiment_tags, experiments
 from cairn.store.search.ast import (
-    And,
     Comparison,
     EntityType,
     Expr,
     Identifier,
     Literal,
-    Not,
     Op,
-    Or,
 )
 from cairn.store.search.parser import order_by_label, parse_filter, parse_order_by
 from cairn.store.search.predicates import (
@@ -33,6 +30,7 @@ from cairn.store.search.predicates import (
     STRING_OPS,
     bigint_list,
     check_op,
+    compile_boolean,
     number_value,
     numeric_predicate,
     string_predicate,
@@ -72,16 +70,14 @@ def _check_identifier(ident: Identifier, label: str) -> None:
 
 def compile_experiment_filter(expr: Expr) -> ColumnElement[bool]:
     """The SQL condition on ``experiments`` that a parsed filter stands for."""
-    if isinstance(expr, And):
-        return sa.and_(*(compile_experiment_filter(item) for item in expr.items))
-    if isinstance(expr, Or):
-        return sa.or_(*(compile_experiment_filter(item) for item in expr.items))
-    if isinstance(expr, Not):
-        return sa.not_(compile_experiment_filter(expr.operand))
-    _check_identifier(expr.ident, "filter")
-    if expr.ident.entity is EntityType.TAG:
-        return _tag(expr)
-    return _attribute(expr)
+    return compile_boolean(expr, _compile_comparison)
+
+
+def _compile_comparison(cmp: Comparison) -> ColumnElement[bool]:
+    _check_identifier(cmp.ident, "filter")
+    if cmp.ident.entity is EntityType.TAG:
+        return _tag(cmp)
+    return _attribute(cmp)
 
 
 def _tag(cmp: Comparison) -> ColumnElement[bool]:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from cairn.store.search.ast import Comparison, Literal, Op
+from cairn.store.search.ast import And, Comparison, Expr, Literal, Not, Op, Or
 from cairn.store.search.tokens import filter_error
 
 _LIKE_ESCAPE = "\\"
@@ -118,3 +118,16 @@ _NUMBER_COMPARATORS = {
     Op.LT: operator.lt,
     Op.LE: operator.le,
 }
+
+
+def compile_boolean(
+    expr: Expr, leaf: Callable[[Comparison], ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    """AND/OR/NOT map straight onto SQL; each entity kind compiles only its own comparisons."""
+    if isinstance(expr, And):
+        return sa.and_(*(compile_boolean(item, leaf) for item in expr.items))
+    if isinstance(expr, Or):
+        return sa.or_(*(compile_boolean(item, leaf) for item in expr.items))
+    if isinstance(expr, Not):
+        return sa.not_(compile_boolean(expr.operand, leaf))
+    return leaf(expr)

@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from cairn.entities.lifecycle import ViewType
 from cairn.store.db.tables import datasets, input_tags, inputs, latest_metrics, params, runs, tags
-from cairn.store.search.ast import And, Comparison, EntityType, Expr, Not, Op, Or
+from cairn.store.search.ast import Comparison, EntityType, Expr, Op
 from cairn.store.search.parser import parse_filter
 from cairn.store.search.predicates import (
     KEY_VALUE_OPS,
@@ -25,6 +25,7 @@ from cairn.store.search.predicates import (
     STRING_OPS,
     bigint_list,
     check_op,
+    compile_boolean,
     number_value,
     numeric_predicate,
     string_predicate,
@@ -40,13 +41,7 @@ _DATASET_KEYS = ("name", "digest", "context")
 
 def compile_run_filter(expr: Expr) -> ColumnElement[bool]:
     """The SQL condition on ``runs`` that a parsed filter stands for."""
-    if isinstance(expr, And):
-        return sa.and_(*(compile_run_filter(item) for item in expr.items))
-    if isinstance(expr, Or):
-        return sa.or_(*(compile_run_filter(item) for item in expr.items))
-    if isinstance(expr, Not):
-        return sa.not_(compile_run_filter(expr.operand))
-    return _COMPILERS[expr.ident.entity](expr)
+    return compile_boolean(expr, lambda cmp: _COMPILERS[cmp.ident.entity](cmp))
 
 
 def _attribute(cmp: Comparison) -> ColumnElement[bool]:
