@@ -14,10 +14,6 @@ class RunStatus(enum.IntEnum):
     FAILED = 4
     KILLED = 5
 
-    @property
-    def is_terminated(self) -> bool:
-        return self in (RunStatus.FINISHED, RunStatus.FAILED, RunStatus.KILLED)
-
     @classmethod
     def parse(cls, value: RunStatus | str | int) -> RunStatus:
         """Accept a member, its name (any case) or its number, as the wire does."""

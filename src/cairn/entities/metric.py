@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 
@@ -16,9 +15,3 @@ class Metric:
     model_id: str | None = None
     dataset_name: str | None = None
     dataset_digest: str | None = None
-
-    def sort_key(self) -> tuple[int, int, float]:
-        """The order MLflow uses to pick a run's "latest" value: step, then timestamp, then
-        value, where NaN compares as its stored sentinel 0."""
-        value = 0.0 if math.isnan(self.value) else self.value
-        return (self.step, self.timestamp, value)

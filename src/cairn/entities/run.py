@@ -30,7 +30,7 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class RunData:
-    """``metrics`` holds the latest value per key (see :meth:`Metric.sort_key`)."""
+    """``metrics`` holds the latest value per key: highest step, then timestamp, then value."""
 
     metrics: tuple[Metric, ...] = field(default=())
     params: tuple[Param, ...] = field(default=())

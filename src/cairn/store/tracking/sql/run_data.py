@@ -115,15 +115,15 @@ def _write_tags(conn: sa.Connection, run_id: str, tags: Sequence[RunTag]) -> Non
     if not tags:
         return
     by_key = {tag.key: tag.value for tag in tags}  # later duplicates win, as in MLflow
+    name = by_key.pop(runs.RUN_NAME_TAG, None)
     upsert(
         conn,
         t.tags,
         [{"run_uuid": run_id, "key": k, "value": val} for k, val in by_key.items()],
         ["value"],
     )
-    if runs.RUN_NAME_TAG in by_key:
-        name = v.validate_run_name(by_key[runs.RUN_NAME_TAG])
-        conn.execute(sa.update(t.runs).where(t.runs.c.run_uuid == run_id).values(name=name))
+    if name is not None:
+        runs.set_name(conn, run_id, name)
 
 
 def delete_tag(conn: sa.Connection, run_id: str, key: str) -> None:

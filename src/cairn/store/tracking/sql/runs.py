@@ -102,14 +102,16 @@ def update(
     if end_time is not None:
         values["end_time"] = end_time
     if run_name:
-        values["name"] = v.validate_run_name(run_name)
-        rename_tag(conn, run_id, run_name)
+        set_name(conn, run_id, run_name)
     if values:
         conn.execute(sa.update(t.runs).where(t.runs.c.run_uuid == run_id).values(**values))
     return run_info_from_row(get_row(conn, run_id))
 
 
-def rename_tag(conn: sa.Connection, run_id: str, name: str) -> None:
+def set_name(conn: sa.Connection, run_id: str, name: str) -> None:
+    """The run's name lives in its row and in the mlflow.runName tag; keep both in step."""
+    v.validate_run_name(name)
+    conn.execute(sa.update(t.runs).where(t.runs.c.run_uuid == run_id).values(name=name))
     upsert(conn, t.tags, [{"run_uuid": run_id, "key": RUN_NAME_TAG, "value": name}], ["value"])
 
 
