@@ -45,3 +45,22 @@ def test_truncate_long_values_switch(value: str, expected: bool) -> None:
     settings = settings_from_env({"MLFLOW_TRUNCATE_LONG_VALUES": value})
     assert settings.truncate_long_values is expected
     assert settings_from_env({}).truncate_long_values is True
+
+
+def test_mlflow_synonym_codes_map_to_typed_errors() -> None:
+    from cairn.errors import (
+        Conflict,
+        DeadlineExceeded,
+        RequestLimitExceeded,
+        ResourceDoesNotExist,
+        Unauthenticated,
+        error_from_code,
+    )
+
+    assert isinstance(error_from_code("UNAUTHENTICATED", "m"), Unauthenticated)
+    assert isinstance(error_from_code("CUSTOMER_UNAUTHORIZED", "m"), Unauthenticated)
+    assert isinstance(error_from_code("ALREADY_EXISTS", "m"), Conflict)
+    assert isinstance(error_from_code("REQUEST_LIMIT_EXCEEDED", "m"), RequestLimitExceeded)
+    assert isinstance(error_from_code("DEADLINE_EXCEEDED", "m"), DeadlineExceeded)
+    assert isinstance(error_from_code("NOT_FOUND", "m"), ResourceDoesNotExist)
+    assert error_from_code("SOMETHING_NEW", "m").message == "m"

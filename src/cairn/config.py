@@ -8,18 +8,29 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from cairn.errors import InvalidParameterValue
 
 #: The project-local directory that holds the embedded database and artifacts by default.
 DEFAULT_DATA_DIR = "cairn-data"
 DEFAULT_DB_NAME = "cairn.db"
 DEFAULT_ARTIFACT_DIR = "artifacts"
 
+#: HTTP client defaults: MLflow's 120 s timeout; fewer, quicker retries than its 7 x 2 s.
+DEFAULT_HTTP_TIMEOUT = 120.0
+DEFAULT_HTTP_MAX_RETRIES = 5
+DEFAULT_HTTP_BACKOFF_FACTOR = 0.5
+
 
 @dataclass(frozen=True)
 class Settings:
-    """Client-side settings. ``tracking_uri`` None means the embedded default."""
+    """Client-side settings. ``tracking_uri`` None means the embedded default.
+
+    The HTTP fields only matter for ``http(s)://`` tracking URIs. Secrets (``password``,
+    ``tracking_token``) are left out of ``repr`` so a logged Settings never shows them.
+    """
 
     tracking_uri: str | None = None
     artifact_root: str | None = None
@@ -28,6 +39,12 @@ class Settings:
     run_id: str | None = None
     username: str | None = None
     truncate_long_values: bool = True
+    password: str | None = field(default=None, repr=False)
+    tracking_token: str | None = field(default=None, repr=False)
+    insecure_tls: bool = False
+    http_timeout: float = DEFAULT_HTTP_TIMEOUT
+    http_max_retries: int = DEFAULT_HTTP_MAX_RETRIES
+    http_backoff_factor: float = DEFAULT_HTTP_BACKOFF_FACTOR
 
 
 def _first(env: Mapping[str, str], *names: str) -> str | None:
@@ -44,6 +61,25 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(
+    env: Mapping[str, str], kind: type[float] | type[int], default: float, *names: str
+) -> float:
+    """A non-negative number from the first of ``names`` that is set, else ``default``."""
+    name = next((n for n in names if env.get(n)), None)
+    if name is None:
+        return default
+    raw = env[name]
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        raise InvalidParameterValue(
+            f"{name} must be a {kind.__name__} (got {raw[:50]!r})."
+        ) from None
+    if value < 0:
+        raise InvalidParameterValue(f"{name} must not be negative (got {raw[:50]!r}).")
+    return value
+
+
 def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Read ``CAIRN_*`` variables, falling back to their ``MLFLOW_*`` twins for drop-in use."""
     env = os.environ if env is None else env
@@ -56,6 +92,34 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
         username=_first(env, "CAIRN_TRACKING_USERNAME", "MLFLOW_TRACKING_USERNAME"),
         truncate_long_values=_flag(
             _first(env, "CAIRN_TRUNCATE_LONG_VALUES", "MLFLOW_TRUNCATE_LONG_VALUES"), True
+        ),
+        password=_first(env, "CAIRN_TRACKING_PASSWORD", "MLFLOW_TRACKING_PASSWORD"),
+        tracking_token=_first(env, "CAIRN_TRACKING_TOKEN", "MLFLOW_TRACKING_TOKEN"),
+        insecure_tls=_flag(
+            _first(env, "CAIRN_TRACKING_INSECURE_TLS", "MLFLOW_TRACKING_INSECURE_TLS"), False
+        ),
+        http_timeout=_number(
+            env,
+            float,
+            DEFAULT_HTTP_TIMEOUT,
+            "CAIRN_HTTP_REQUEST_TIMEOUT",
+            "MLFLOW_HTTP_REQUEST_TIMEOUT",
+        ),
+        http_max_retries=int(
+            _number(
+                env,
+                int,
+                DEFAULT_HTTP_MAX_RETRIES,
+                "CAIRN_HTTP_REQUEST_MAX_RETRIES",
+                "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
+            )
+        ),
+        http_backoff_factor=_number(
+            env,
+            float,
+            DEFAULT_HTTP_BACKOFF_FACTOR,
+            "CAIRN_HTTP_REQUEST_BACKOFF_FACTOR",
+            "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR",
         ),
     )
 

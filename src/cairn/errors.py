@@ -70,6 +70,44 @@ class NotImplementedByStore(CairnError):
     http_status = 501
 
 
+class ServiceUnavailable(CairnError):
+    """A feature switched off on this server (e.g. the artifact proxy)."""
+
+    error_code = "TEMPORARILY_UNAVAILABLE"
+    http_status = 503
+
+
+class EndpointNotFound(CairnError):
+    """No such route; MLflow clients fall back to older APIs on exactly this code."""
+
+    error_code = "ENDPOINT_NOT_FOUND"
+    http_status = 404
+
+
+class Unauthenticated(CairnError):
+    error_code = "UNAUTHENTICATED"
+    http_status = 401
+
+
+class Conflict(CairnError):
+    """A concurrent change won (MLflow's ALREADY_EXISTS/RESOURCE_CONFLICT/ABORTED family)."""
+
+    error_code = "RESOURCE_CONFLICT"
+    http_status = 409
+
+
+class RequestLimitExceeded(CairnError):
+    """Too many requests; clients back off and retry."""
+
+    error_code = "RESOURCE_EXHAUSTED"
+    http_status = 429
+
+
+class DeadlineExceeded(CairnError):
+    error_code = "DEADLINE_EXCEEDED"
+    http_status = 504
+
+
 class InternalError(CairnError):
     error_code = "INTERNAL_ERROR"
     http_status = 500
@@ -85,9 +123,26 @@ _BY_CODE: dict[str, type[CairnError]] = {
         InvalidState,
         PermissionDenied,
         NotImplementedByStore,
+        ServiceUnavailable,
+        EndpointNotFound,
+        Unauthenticated,
+        Conflict,
+        RequestLimitExceeded,
+        DeadlineExceeded,
         InternalError,
     )
 }
+#: Codes MLflow uses as synonyms of the classes above.
+_BY_CODE.update(
+    {
+        "CUSTOMER_UNAUTHORIZED": Unauthenticated,
+        "ALREADY_EXISTS": Conflict,
+        "ABORTED": Conflict,
+        "REQUEST_LIMIT_EXCEEDED": RequestLimitExceeded,
+        "NOT_FOUND": ResourceDoesNotExist,
+        "TEMPORARILY_UNAVAILABLE": ServiceUnavailable,
+    }
+)
 
 
 def error_from_code(error_code: str, message: str) -> CairnError:

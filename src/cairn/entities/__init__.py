@@ -1,29 +1,45 @@
 """Plain frozen dataclasses: no I/O, no wire format, no ORM."""
 
-from cairn.entities.dataset import Dataset, DatasetInput, InputTag
+from cairn.entities.dataset import Dataset, DatasetInput, DatasetSummary, InputTag
 from cairn.entities.experiment import Experiment
 from cairn.entities.file_info import FileInfo
 from cairn.entities.key_value import ExperimentTag, Param, RunTag
 from cairn.entities.lifecycle import LifecycleStage, RunStatus, ViewType
+from cairn.entities.logged_model import (
+    LoggedModel,
+    LoggedModelParam,
+    LoggedModelStatus,
+    LoggedModelTag,
+    ModelInput,
+    ModelOutput,
+)
 from cairn.entities.metric import Metric
 from cairn.entities.page import Page
-from cairn.entities.run import Run, RunData, RunInfo, RunInputs
+from cairn.entities.run import Run, RunData, RunInfo, RunInputs, RunOutputs
 
 __all__ = [
     "Dataset",
     "DatasetInput",
+    "DatasetSummary",
     "Experiment",
     "ExperimentTag",
     "FileInfo",
     "InputTag",
     "LifecycleStage",
+    "LoggedModel",
+    "LoggedModelParam",
+    "LoggedModelStatus",
+    "LoggedModelTag",
     "Metric",
+    "ModelInput",
+    "ModelOutput",
     "Page",
     "Param",
     "Run",
     "RunData",
     "RunInfo",
     "RunInputs",
+    "RunOutputs",
     "RunStatus",
     "RunTag",
     "ViewType",

@@ -29,3 +29,13 @@ class DatasetInput:
     @property
     def context(self) -> str | None:
         return next((t.value for t in self.tags if t.key == "mlflow.data.context"), None)
+
+
+@dataclass(frozen=True)
+class DatasetSummary:
+    """One (dataset, context) pair used by runs of an experiment; what the UI filters on."""
+
+    experiment_id: str
+    name: str
+    digest: str
+    context: str | None = None

@@ -1,4 +1,4 @@
-"""A run = info (identity and lifecycle) + data (metrics, params, tags) + inputs (datasets)."""
+"""A run = info (identity, lifecycle) + data (metrics, params, tags) + inputs + outputs."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from cairn.entities.dataset import DatasetInput
 from cairn.entities.key_value import Param, RunTag
 from cairn.entities.lifecycle import LifecycleStage, RunStatus
+from cairn.entities.logged_model import ModelInput, ModelOutput
 from cairn.entities.metric import Metric
 
 
@@ -52,6 +53,12 @@ class RunData:
 @dataclass(frozen=True)
 class RunInputs:
     dataset_inputs: tuple[DatasetInput, ...] = field(default=())
+    model_inputs: tuple[ModelInput, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RunOutputs:
+    model_outputs: tuple[ModelOutput, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -59,3 +66,4 @@ class Run:
     info: RunInfo
     data: RunData = field(default_factory=RunData)
     inputs: RunInputs = field(default_factory=RunInputs)
+    outputs: RunOutputs = field(default_factory=RunOutputs)
