@@ -17,6 +17,7 @@ def test_package_exports_exactly_the_store_entry_points() -> None:
         "encode_page_token",
         "parse_filter",
         "select_experiment_ids",
+        "select_logged_model_ids",
         "select_run_ids",
     ]
 

@@ -192,3 +192,101 @@ input_tags = sa.Table(
     mysql_engine="InnoDB",
     mysql_charset="utf8mb4",
 )
+
+
+def _model_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("logged_models.model_id", ondelete="CASCADE")
+
+
+#: MLflow 3.x logged models. ``status`` holds the LoggedModelStatus name, so filters compare it
+#: by name; ``source_run_id`` has no foreign key because a model outlives the run that made it.
+#: Every foreign key column leads some index: InnoDB would otherwise add one of its own, which
+#: the schema comparison would report.
+logged_models = sa.Table(
+    "logged_models",
+    metadata,
+    sa.Column("model_id", Str(36), primary_key=True),
+    sa.Column(
+        "experiment_id",
+        sa.Integer,
+        sa.ForeignKey("experiments.experiment_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("name", Str(500), nullable=False),
+    sa.Column("artifact_location", Str(2200), nullable=False),
+    sa.Column("creation_timestamp", sa.BigInteger, nullable=False),
+    sa.Column("last_updated_timestamp", sa.BigInteger, nullable=False),
+    sa.Column("status", Str(32), nullable=False),
+    sa.Column("lifecycle_stage", Str(32), nullable=False),
+    sa.Column("model_type", Str(500), nullable=True),
+    sa.Column("source_run_id", Str(32), nullable=True),
+    sa.Column("status_message", Str(1000), nullable=True),
+    sa.Index(
+        "ix_logged_models_experiment_id_creation_timestamp", "experiment_id", "creation_timestamp"
+    ),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+logged_model_tags = sa.Table(
+    "logged_model_tags",
+    metadata,
+    sa.Column("model_id", Str(36), _model_fk(), primary_key=True),
+    sa.Column("key", Str(255), primary_key=True),
+    sa.Column("value", LongText(), nullable=False),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+logged_model_params = sa.Table(
+    "logged_model_params",
+    metadata,
+    sa.Column("model_id", Str(36), _model_fk(), primary_key=True),
+    sa.Column("key", Str(255), primary_key=True),
+    sa.Column("value", LongText(), nullable=False),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+#: Every metric point logged with a ``model_id``; one per (model, key, timestamp, step, run) as
+#: in MLflow, so re-logging a run's history against its model is idempotent.
+logged_model_metrics = sa.Table(
+    "logged_model_metrics",
+    metadata,
+    sa.Column("model_id", Str(36), _model_fk(), primary_key=True),
+    sa.Column("key", Str(250), primary_key=True),
+    sa.Column("timestamp", sa.BigInteger, primary_key=True),
+    sa.Column("step", sa.BigInteger, primary_key=True),
+    sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
+    sa.Column("value", sa.Double, nullable=False),
+    sa.Column("is_nan", sa.Boolean, nullable=False),
+    sa.Column("dataset_name", Str(500), nullable=True),
+    sa.Column("dataset_digest", Str(36), nullable=True),
+    sa.Index("ix_logged_model_metrics_key_model_id", "key", "model_id"),
+    sa.Index("ix_logged_model_metrics_run_uuid", "run_uuid"),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+#: Logged models a run consumed (``RunInputs.model_inputs``).
+run_model_inputs = sa.Table(
+    "run_model_inputs",
+    metadata,
+    sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
+    sa.Column("model_id", Str(36), _model_fk(), primary_key=True),
+    sa.Index("ix_run_model_inputs_model_id", "model_id"),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+#: Logged models a run produced, with the step they were logged at (``RunOutputs``).
+run_model_outputs = sa.Table(
+    "run_model_outputs",
+    metadata,
+    sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
+    sa.Column("model_id", Str(36), _model_fk(), primary_key=True),
+    sa.Column("step", sa.BigInteger, primary_key=True),
+    sa.Index("ix_run_model_outputs_model_id", "model_id"),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)

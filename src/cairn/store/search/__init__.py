@@ -1,12 +1,14 @@
-"""The search filter language of runs and experiments: text -> tokens -> AST -> SQL.
+"""The search filter language of runs, experiments and logged models: text -> AST -> SQL.
 
-The SQL store calls :func:`select_run_ids` / :func:`select_experiment_ids` and pages with the
-token helpers; :func:`parse_filter` is exposed for validation without a database.
+The SQL store calls :func:`select_run_ids`, :func:`select_experiment_ids` and
+:func:`select_logged_model_ids` and pages with the token helpers; :func:`parse_filter` is
+exposed for validation without a database.
 """
 
 from __future__ import annotations
 
 from cairn.store.search.experiments import select_experiment_ids
+from cairn.store.search.logged_models import select_logged_model_ids
 from cairn.store.search.paging import decode_page_token, encode_page_token
 from cairn.store.search.parser import parse_filter
 from cairn.store.search.runs import select_run_ids
@@ -16,5 +18,6 @@ __all__ = [
     "encode_page_token",
     "parse_filter",
     "select_experiment_ids",
+    "select_logged_model_ids",
     "select_run_ids",
 ]

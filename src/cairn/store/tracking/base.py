@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from cairn.entities import (
     DatasetInput,
+    DatasetSummary,
     Experiment,
     ExperimentTag,
+    LoggedModel,
+    LoggedModelParam,
+    LoggedModelStatus,
+    LoggedModelTag,
     Metric,
+    ModelInput,
+    ModelOutput,
     Page,
     Param,
     Run,
@@ -27,6 +35,26 @@ from cairn.entities import (
 #: MLflow's default and cap for search_runs; experiments have no default (the client sends one).
 SEARCH_MAX_RESULTS_DEFAULT = 1000
 SEARCH_MAX_RESULTS_CAP = 50000
+#: MLflow's server default page size for logged-model searches.
+LOGGED_MODELS_MAX_RESULTS_DEFAULT = 100
+
+
+@dataclass(frozen=True)
+class LoggedModelOrder:
+    """One ``order_by`` entry of a logged-model search; a metric order may name a dataset."""
+
+    field_name: str
+    ascending: bool = True
+    dataset_name: str | None = None
+    dataset_digest: str | None = None
+
+
+@dataclass(frozen=True)
+class DatasetFilter:
+    """Restrict a logged-model search (and its metric filters) to metrics of one dataset."""
+
+    dataset_name: str
+    dataset_digest: str | None = None
 
 
 class TrackingStore(abc.ABC):
@@ -152,5 +180,66 @@ class TrackingStore(abc.ABC):
     ) -> Page[Run]: ...
 
     @abc.abstractmethod
-    def log_inputs(self, run_id: str, datasets: Sequence[DatasetInput]) -> None:
-        """Link datasets to a run; a dataset is stored once per experiment (name, digest)."""
+    def log_inputs(
+        self,
+        run_id: str,
+        datasets: Sequence[DatasetInput] = (),
+        models: Sequence[ModelInput] = (),
+    ) -> None:
+        """Link datasets (stored once per experiment by name and digest) and logged models the
+        run consumed."""
+
+    @abc.abstractmethod
+    def search_datasets(self, experiment_ids: Sequence[str]) -> list[DatasetSummary]:
+        """The distinct (dataset, context) pairs the runs of these experiments logged."""
+
+    @abc.abstractmethod
+    def log_outputs(self, run_id: str, models: Sequence[ModelOutput]) -> None:
+        """Record logged models as outputs of a run (every 3.x ``log_model`` does this)."""
+
+    # --- logged models -------------------------------------------------------------------------
+    @abc.abstractmethod
+    def create_logged_model(
+        self,
+        experiment_id: str,
+        name: str | None = None,
+        source_run_id: str | None = None,
+        tags: Sequence[LoggedModelTag] = (),
+        params: Sequence[LoggedModelParam] = (),
+        model_type: str | None = None,
+    ) -> LoggedModel:
+        """A new PENDING model ``m-<32 hex>`` whose artifacts live under
+        ``<experiment artifact location>/models/<model_id>/artifacts``; a random name when
+        none is given."""
+
+    @abc.abstractmethod
+    def get_logged_model(self, model_id: str, allow_deleted: bool = False) -> LoggedModel: ...
+
+    @abc.abstractmethod
+    def finalize_logged_model(self, model_id: str, status: LoggedModelStatus) -> LoggedModel: ...
+
+    @abc.abstractmethod
+    def delete_logged_model(self, model_id: str) -> None:
+        """Soft delete: the model disappears from searches and plain gets."""
+
+    @abc.abstractmethod
+    def set_logged_model_tags(self, model_id: str, tags: Sequence[LoggedModelTag]) -> None: ...
+
+    @abc.abstractmethod
+    def delete_logged_model_tag(self, model_id: str, key: str) -> None: ...
+
+    @abc.abstractmethod
+    def log_logged_model_params(
+        self, model_id: str, params: Sequence[LoggedModelParam]
+    ) -> None: ...
+
+    @abc.abstractmethod
+    def search_logged_models(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        datasets: Sequence[DatasetFilter] = (),
+        max_results: int = LOGGED_MODELS_MAX_RESULTS_DEFAULT,
+        order_by: Sequence[LoggedModelOrder] = (),
+        page_token: str | None = None,
+    ) -> Page[LoggedModel]: ...

@@ -1,7 +1,8 @@
 """Rows to entities, and the batch loaders that build many runs in a fixed number of queries.
 
-Loading N runs costs five queries whatever N is (runs, params, tags, latest metrics, inputs),
-which keeps search at 100k runs free of per-run round trips.
+Loading N runs costs a fixed number of queries whatever N is (runs, params, tags, latest
+metrics, dataset inputs, model inputs, model outputs), which keeps search at 100k runs free of
+per-run round trips; logged models load the same way (models, tags, params, metrics).
 """
 
 from __future__ import annotations
@@ -19,12 +20,19 @@ from cairn.entities import (
     ExperimentTag,
     InputTag,
     LifecycleStage,
+    LoggedModel,
+    LoggedModelParam,
+    LoggedModelStatus,
+    LoggedModelTag,
     Metric,
+    ModelInput,
+    ModelOutput,
     Param,
     Run,
     RunData,
     RunInfo,
     RunInputs,
+    RunOutputs,
     RunStatus,
     RunTag,
 )
@@ -122,6 +130,26 @@ def _load_inputs(conn: sa.Connection, run_ids: Sequence[str]) -> dict[str, list[
     return result
 
 
+def _load_model_links(
+    conn: sa.Connection, run_ids: Sequence[str]
+) -> tuple[dict[str, tuple[ModelInput, ...]], dict[str, tuple[ModelOutput, ...]]]:
+    """The logged models each run consumed (by model id) and produced (by step, model id)."""
+    in_rows = _grouped(conn, t.run_model_inputs, t.run_model_inputs.c.run_uuid, run_ids)
+    out_rows = _grouped(conn, t.run_model_outputs, t.run_model_outputs.c.run_uuid, run_ids)
+    model_inputs = {
+        run_id: tuple(ModelInput(r.model_id) for r in sorted(rows, key=lambda r: r.model_id))
+        for run_id, rows in in_rows.items()
+    }
+    model_outputs = {
+        run_id: tuple(
+            ModelOutput(r.model_id, r.step)
+            for r in sorted(rows, key=lambda r: (r.step, r.model_id))
+        )
+        for run_id, rows in out_rows.items()
+    }
+    return model_inputs, model_outputs
+
+
 def load_runs(conn: sa.Connection, run_ids: Sequence[str]) -> list[Run]:
     """Full runs in the order of ``run_ids`` (missing ids are skipped)."""
     if not run_ids:
@@ -131,6 +159,7 @@ def load_runs(conn: sa.Connection, run_ids: Sequence[str]) -> list[Run]:
     tags = _grouped(conn, t.tags, t.tags.c.run_uuid, run_ids)
     latest = _grouped(conn, t.latest_metrics, t.latest_metrics.c.run_uuid, run_ids)
     inputs = _load_inputs(conn, run_ids)
+    model_inputs, model_outputs = _load_model_links(conn, run_ids)
     runs = []
     for run_id in run_ids:
         info = infos.get(run_id)
@@ -151,5 +180,66 @@ def load_runs(conn: sa.Connection, run_ids: Sequence[str]) -> list[Run]:
         dataset_inputs = tuple(
             sorted(inputs.get(run_id, []), key=lambda d: (d.dataset.name, d.dataset.digest))
         )
-        runs.append(Run(info=info, data=data, inputs=RunInputs(dataset_inputs)))
+        runs.append(
+            Run(
+                info=info,
+                data=data,
+                inputs=RunInputs(dataset_inputs, model_inputs.get(run_id, ())),
+                outputs=RunOutputs(model_outputs.get(run_id, ())),
+            )
+        )
     return runs
+
+
+def load_logged_models(conn: sa.Connection, model_ids: Sequence[str]) -> list[LoggedModel]:
+    """Logged models in the order of ``model_ids`` with tags, params and every metric point."""
+    if not model_ids:
+        return []
+    rows = {r.model_id: r for r in _grouped_rows(conn, t.logged_models, model_ids)}
+    tags = _grouped(conn, t.logged_model_tags, t.logged_model_tags.c.model_id, model_ids)
+    params = _grouped(conn, t.logged_model_params, t.logged_model_params.c.model_id, model_ids)
+    metrics = _grouped(conn, t.logged_model_metrics, t.logged_model_metrics.c.model_id, model_ids)
+    models = []
+    for model_id in model_ids:
+        row = rows.get(model_id)
+        if row is None:
+            continue
+        points = sorted(metrics.get(model_id, []), key=lambda r: (r.key, r.step, r.timestamp))
+        models.append(
+            LoggedModel(
+                model_id=row.model_id,
+                experiment_id=str(row.experiment_id),
+                name=row.name,
+                artifact_location=row.artifact_location,
+                creation_timestamp=row.creation_timestamp,
+                last_updated_timestamp=row.last_updated_timestamp,
+                status=LoggedModelStatus[row.status],
+                lifecycle_stage=LifecycleStage(row.lifecycle_stage),
+                model_type=row.model_type,
+                source_run_id=row.source_run_id,
+                status_message=row.status_message,
+                tags=tuple(
+                    LoggedModelTag(r.key, r.value)
+                    for r in sorted(tags.get(model_id, []), key=lambda r: r.key)
+                ),
+                params=tuple(
+                    LoggedModelParam(r.key, r.value)
+                    for r in sorted(params.get(model_id, []), key=lambda r: r.key)
+                ),
+                metrics=tuple(_model_metric(r) for r in points),
+            )
+        )
+    return models
+
+
+def _model_metric(row: Any) -> Metric:
+    return Metric(
+        key=row.key,
+        value=metric_value(row),
+        timestamp=row.timestamp,
+        step=row.step,
+        run_id=row.run_uuid,
+        model_id=row.model_id,
+        dataset_name=row.dataset_name,
+        dataset_digest=row.dataset_digest,
+    )

@@ -2,7 +2,8 @@
 
 A batch is validated whole before the first write and written in the caller's transaction,
 so it lands entirely or not at all. Latest-metric bookkeeping costs one read and one upsert
-per batch, not per point.
+per batch, not per point. A metric that names a ``model_id`` is also recorded as a metric of
+that logged model (MLflow 3.x re-logs a run's metrics that way when it logs a model).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from cairn.errors import InvalidParameterValue, ResourceDoesNotExist
 from cairn.store.db import tables as t
 from cairn.store.search import decode_page_token, encode_page_token
 from cairn.store.tracking import validation as v
-from cairn.store.tracking.sql import runs
+from cairn.store.tracking.sql import logged_models, runs
 from cairn.store.tracking.sql._dialect import insert_ignore, upsert
 from cairn.store.tracking.sql.mapping import metric_value
 
@@ -36,8 +37,10 @@ def log_batch(
     checked_params = [v.validate_param(p, truncate) for p in params]
     checked_tags = [v.validate_tag(tag, truncate) for tag in tags]
     runs.get_active_row(conn, run_id)
+    logged_models.check_metric_models(conn, checked_metrics)
     _write_params(conn, run_id, checked_params)
     _write_metrics(conn, run_id, checked_metrics)
+    logged_models.record_metrics(conn, run_id, checked_metrics)
     _write_tags(conn, run_id, checked_tags)
 
 

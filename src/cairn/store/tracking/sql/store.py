@@ -13,10 +13,17 @@ import sqlalchemy as sa
 
 from cairn.entities import (
     DatasetInput,
+    DatasetSummary,
     Experiment,
     ExperimentTag,
     LifecycleStage,
+    LoggedModel,
+    LoggedModelParam,
+    LoggedModelStatus,
+    LoggedModelTag,
     Metric,
+    ModelInput,
+    ModelOutput,
     Page,
     Param,
     Run,
@@ -37,12 +44,22 @@ from cairn.store.search import (
 )
 from cairn.store.tracking import validation as v
 from cairn.store.tracking.base import (
+    LOGGED_MODELS_MAX_RESULTS_DEFAULT,
     SEARCH_MAX_RESULTS_CAP,
     SEARCH_MAX_RESULTS_DEFAULT,
+    DatasetFilter,
+    LoggedModelOrder,
     TrackingStore,
 )
+from cairn.store.tracking.sql import (
+    dataset_summaries,
+    experiments,
+    logged_models,
+    run_data,
+    run_models,
+    runs,
+)
 from cairn.store.tracking.sql import datasets as dataset_links
-from cairn.store.tracking.sql import experiments, run_data, runs
 from cairn.store.tracking.sql.mapping import load_experiments, load_runs
 
 
@@ -74,13 +91,14 @@ class SqlTrackingStore(TrackingStore):
             truncate_long_values=truncate_long_values,
         )
         ensure_schema(store.engine)
-        store._ensure_default_experiment()
+        store.ensure_default_experiment()
         return store
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def _ensure_default_experiment(self) -> None:
+    def ensure_default_experiment(self) -> None:
+        """Create experiment 0 ("Default") unless it exists; safe to call at any time."""
         try:
             with self.engine.begin() as conn:
                 exp = t.experiments
@@ -248,6 +266,80 @@ class SqlTrackingStore(TrackingStore):
             token = encode_page_token(offset + max_results) if len(run_ids) > max_results else None
             return Page(tuple(load_runs(conn, run_ids[:max_results])), token)
 
-    def log_inputs(self, run_id: str, datasets: Sequence[DatasetInput]) -> None:
+    def log_inputs(
+        self,
+        run_id: str,
+        datasets: Sequence[DatasetInput] = (),
+        models: Sequence[ModelInput] = (),
+    ) -> None:
         with self.engine.begin() as conn:
             dataset_links.log_inputs(conn, run_id, datasets)
+            run_models.log_inputs(conn, run_id, models)
+
+    def search_datasets(self, experiment_ids: Sequence[str]) -> list[DatasetSummary]:
+        ids = [v.parse_experiment_id(e) for e in experiment_ids]
+        with self.engine.connect() as conn:
+            return dataset_summaries.search(conn, ids)
+
+    def log_outputs(self, run_id: str, models: Sequence[ModelOutput]) -> None:
+        with self.engine.begin() as conn:
+            run_models.log_outputs(conn, run_id, models)
+
+    # --- logged models -------------------------------------------------------------------------
+    def create_logged_model(
+        self,
+        experiment_id: str,
+        name: str | None = None,
+        source_run_id: str | None = None,
+        tags: Sequence[LoggedModelTag] = (),
+        params: Sequence[LoggedModelParam] = (),
+        model_type: str | None = None,
+    ) -> LoggedModel:
+        with self.engine.begin() as conn:
+            return logged_models.create(
+                conn,
+                v.parse_experiment_id(experiment_id),
+                name,
+                source_run_id,
+                tags,
+                params,
+                model_type,
+            )
+
+    def get_logged_model(self, model_id: str, allow_deleted: bool = False) -> LoggedModel:
+        with self.engine.connect() as conn:
+            return logged_models.get(conn, model_id, allow_deleted)
+
+    def finalize_logged_model(self, model_id: str, status: LoggedModelStatus) -> LoggedModel:
+        with self.engine.begin() as conn:
+            return logged_models.finalize(conn, model_id, status)
+
+    def delete_logged_model(self, model_id: str) -> None:
+        with self.engine.begin() as conn:
+            logged_models.delete(conn, model_id)
+
+    def set_logged_model_tags(self, model_id: str, tags: Sequence[LoggedModelTag]) -> None:
+        with self.engine.begin() as conn:
+            logged_models.set_tags(conn, model_id, tags)
+
+    def delete_logged_model_tag(self, model_id: str, key: str) -> None:
+        with self.engine.begin() as conn:
+            logged_models.delete_tag(conn, model_id, key)
+
+    def log_logged_model_params(self, model_id: str, params: Sequence[LoggedModelParam]) -> None:
+        with self.engine.begin() as conn:
+            logged_models.log_params(conn, model_id, params)
+
+    def search_logged_models(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        datasets: Sequence[DatasetFilter] = (),
+        max_results: int = LOGGED_MODELS_MAX_RESULTS_DEFAULT,
+        order_by: Sequence[LoggedModelOrder] = (),
+        page_token: str | None = None,
+    ) -> Page[LoggedModel]:
+        with self.engine.connect() as conn:
+            return logged_models.search(
+                conn, experiment_ids, filter_string, datasets, max_results, order_by, page_token
+            )
