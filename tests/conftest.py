@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from cairn.store.db import tables
 from cairn.store.db.engine import create_db_engine
 from cairn.store.db.migrate import ensure_schema
+from live_server import LiveServer, start_live_server
 
 SERVER_URIS = {
     "postgresql": os.environ.get(
@@ -78,28 +79,34 @@ def _migrated_databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
         ensure_schema(engine)
         engine.dispose()
     yield uris
+    for engine in _CLEANUP_ENGINES.values():
+        engine.dispose()
     force = {"postgresql": " WITH (FORCE)", "mysql": ""}
     for backend in uris:
         if backend != "sqlite":
             _admin_execute(backend, f"DROP DATABASE IF EXISTS {_database_name()}{force[backend]}")
 
 
+#: One engine per test database for the whole session: emptying tables is per test and
+#: opening a fresh engine (and SQLite's pragmas) each time costs more than the deletes.
+_CLEANUP_ENGINES: dict[str, sa.Engine] = {}
+
+
 def _empty_all_tables(uri: str) -> None:
-    engine = create_db_engine(uri)
-    try:
-        with engine.begin() as conn:
-            names = [t.name for t in reversed(tables.metadata.sorted_tables)]
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-                return
-            for name in names:
-                conn.execute(sa.text(f"DELETE FROM {name}"))
-            if conn.dialect.name == "sqlite":
-                conn.execute(sa.text("DELETE FROM sqlite_sequence"))
-            else:
-                conn.execute(sa.text("ALTER TABLE experiments AUTO_INCREMENT = 1"))
-    finally:
-        engine.dispose()
+    engine = _CLEANUP_ENGINES.get(uri)
+    if engine is None:
+        engine = _CLEANUP_ENGINES[uri] = create_db_engine(uri)
+    with engine.begin() as conn:
+        names = [t.name for t in reversed(tables.metadata.sorted_tables)]
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+            return
+        for name in names:
+            conn.execute(sa.text(f"DELETE FROM {name}"))
+        if conn.dialect.name == "sqlite":
+            conn.execute(sa.text("DELETE FROM sqlite_sequence"))
+        else:
+            conn.execute(sa.text("ALTER TABLE experiments AUTO_INCREMENT = 1"))
 
 
 @pytest.fixture(params=selected_backends())
@@ -108,6 +115,28 @@ def backend_uri(request: pytest.FixtureRequest, _migrated_databases: dict[str, s
     uri = _migrated_databases[request.param]
     _empty_all_tables(uri)
     return uri
+
+
+@pytest.fixture(scope="session")
+def _live_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, LiveServer]]:
+    servers: dict[str, LiveServer] = {}
+    yield servers
+    for server in servers.values():
+        server.stop()
+
+
+@pytest.fixture
+def live_server(
+    backend_uri: str, _live_servers: dict[str, LiveServer], tmp_path_factory: pytest.TempPathFactory
+) -> LiveServer:
+    """A cairn server on loopback over ``backend_uri`` (one per backend and session)."""
+    server = _live_servers.get(backend_uri)
+    if server is None:
+        server = start_live_server(backend_uri, tmp_path_factory.mktemp("server"))
+        _live_servers[backend_uri] = server
+    server.store.ensure_default_experiment()  # the tables were just emptied
+    server.reset_files()
+    return server
 
 
 @pytest.fixture

@@ -1,0 +1,264 @@
+"""``create_app(settings)``: the FastAPI application behind ``cairn server``.
+
+FastAPI supplies routing, ``/openapi.json`` and ``/docs``; request parsing stays ours
+(``params.py``) because MLflow's quirks (camelCase twins, JSON-in-a-string, query-string lists,
+malformed JSON read as ``{}``) do not fit a schema-first model and must match byte for byte.
+Handlers are synchronous store calls run in the thread pool; the artifact proxy streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from cairn.errors import InvalidParameterValue
+from cairn.server import multipart, proxy
+from cairn.server.params import Params, parse_json_body
+from cairn.server.responses import error_response, json_response, plain_error
+from cairn.server.routes import TRACKING_ROUTES, Handler, JsonRoute
+from cairn.server.security import BrowserGuard
+from cairn.server.settings import ServerSettings
+from cairn.server.state import ServerState
+from cairn.store.tracking.sql.store import SqlTrackingStore
+from cairn.version import __version__
+
+_JSON_METHODS = {"POST", "PUT"}
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise InvalidParameterValue(f"Request body exceeds the {limit} byte limit.")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise InvalidParameterValue(f"Request body exceeds the {limit} byte limit.")
+    return bytes(body)
+
+
+async def read_params(request: Request, limit: int) -> Params:
+    method = request.method
+    if method in _JSON_METHODS:
+        content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if content_type != "application/json":
+            raise InvalidParameterValue(
+                "This endpoint accepts only Content-Type: application/json."
+            )
+    if method == "GET" and request.url.query:
+        params = Params.from_query(request.query_params.multi_items())
+    else:
+        params = Params(parse_json_body(await read_body(request, limit)))
+    return params.with_path(request.path_params) if request.path_params else params
+
+
+def _json_endpoint(
+    handler: Handler, state: ServerState
+) -> Callable[[Request], Awaitable[Response]]:
+    limit = state.settings.max_body_bytes
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            params = await read_params(request, limit)
+            result = await run_in_threadpool(handler, state, params)
+        except Exception as exc:
+            return error_response(exc)
+        return json_response(result)
+
+    return endpoint
+
+
+def _unavailable(message: str) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        return PlainTextResponse(message, status_code=503)
+
+    return endpoint
+
+
+def _add_json_routes(app: FastAPI, state: ServerState, prefix: str) -> None:
+    for route in TRACKING_ROUTES:
+        endpoint: Callable[[Request], Awaitable[Response]] = _json_endpoint(route.handler, state)
+        if state.settings.artifacts_only:
+            endpoint = _unavailable("Tracking endpoints are disabled in --artifacts-only mode.")
+        roots = ("/ajax-api/2.0",) if route.ajax_only else ("/api/2.0", "/ajax-api/2.0")
+        for root in roots:
+            _register(app, prefix + root + route.path, route, endpoint, root == "/api/2.0")
+
+
+def _register(
+    app: FastAPI,
+    path: str,
+    route: JsonRoute,
+    endpoint: Callable[[Request], Awaitable[Response]],
+    documented: bool,
+) -> None:
+    app.add_api_route(
+        path,
+        endpoint,
+        methods=[route.method],
+        include_in_schema=documented,
+        operation_id=f"{route.method.lower()}_{path.strip('/').replace('/', '_')}",
+        summary=(route.handler.__doc__ or route.handler.__name__).strip().split("\n")[0],
+        tags=[route.path.split("/")[2]],
+    )
+
+
+def _add_proxy_routes(app: FastAPI, state: ServerState, prefix: str) -> None:
+    def bound(func: Callable[[ServerState, Request], Awaitable[Response]]) -> Any:
+        async def endpoint(request: Request) -> Response:
+            return await func(state, request)
+
+        endpoint.__name__ = func.__name__
+        return endpoint
+
+    table: list[tuple[str, str, Callable[[ServerState, Request], Awaitable[Response]]]] = [
+        ("GET", "/artifacts/{path:path}", proxy.download),
+        ("PUT", "/artifacts/{path:path}", proxy.upload),
+        ("DELETE", "/artifacts/{path:path}", proxy.delete),
+        ("GET", "/artifacts", proxy.list_files),
+        ("POST", "/mpu/create/{path:path}", multipart.create),
+        ("POST", "/mpu/complete/{path:path}", multipart.complete),
+        ("POST", "/mpu/abort/{path:path}", multipart.abort),
+        ("PUT", "/mpu/part/{upload_id}/{part_number}", multipart.upload_part),
+        ("GET", "/presigned/{path:path}", proxy.not_supported),
+    ]
+    for root in ("/api/2.0/mlflow-artifacts", "/ajax-api/2.0/mlflow-artifacts"):
+        for method, path, func in table:
+            endpoint = bound(func)
+            if not state.settings.serve_artifacts:
+                endpoint = _unavailable(
+                    "The artifact proxy is off (server started with --no-serve-artifacts)."
+                )
+            app.add_api_route(
+                prefix + root + path,
+                endpoint,
+                methods=[method],
+                include_in_schema=root.startswith("/api"),
+                operation_id=f"{method.lower()}_{(root + path).strip('/').replace('/', '_')}",
+                tags=["mlflow-artifacts"],
+            )
+    app.add_api_route(prefix + "/get-artifact", bound(proxy.run_artifact), methods=["GET"])
+    app.add_api_route(
+        prefix + "/ajax-api/2.0/mlflow/upload-artifact",
+        bound(proxy.ajax_upload),
+        methods=["POST"],
+        include_in_schema=False,
+    )
+
+
+def _server_info() -> dict[str, Any]:
+    return {
+        "store_type": "SqlStore",
+        "workspaces_enabled": False,
+        "trace_archival_enabled": False,
+        "multipart_uploads_enabled": True,
+        "multipart_downloads_enabled": False,
+        "presigned_upload_run_id_supported": False,
+        "presigned_upload_model_id_supported": False,
+        "features_enabled": {"gateway": False},
+    }
+
+
+def _add_service_routes(app: FastAPI, state: ServerState, prefix: str) -> None:
+    async def health() -> PlainTextResponse:
+        return PlainTextResponse("OK")
+
+    async def version() -> PlainTextResponse:
+        return PlainTextResponse(__version__)
+
+    async def server_info() -> Response:
+        return json_response(_server_info())
+
+    async def index() -> HTMLResponse:
+        return HTMLResponse(_INDEX_HTML.format(version=__version__, prefix=prefix))
+
+    app.add_api_route(prefix + "/health", health, methods=["GET"], tags=["service"])
+    app.add_api_route(prefix + "/version", version, methods=["GET"], tags=["service"])
+    for root in ("/api/3.0", "/ajax-api/3.0"):
+        app.add_api_route(
+            prefix + root + "/mlflow/server-info",
+            server_info,
+            methods=["GET"],
+            include_in_schema=root == "/api/3.0",
+            tags=["service"],
+        )
+    app.add_api_route(prefix + "/", index, methods=["GET"], include_in_schema=False)
+
+
+_INDEX_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>cairn</title></head>
+<body><h1>cairn tracking server {version}</h1>
+<p>The MLflow-compatible REST API is at <code>{prefix}/api/2.0/mlflow/</code>;
+the OpenAPI description at <a href="{prefix}/docs">{prefix}/docs</a>.
+Point a client here with <code>MLFLOW_TRACKING_URI</code> or
+<code>cairn.set_tracking_uri()</code>.</p>
+<p>The web UI is not part of this release yet.</p></body></html>"""
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, StarletteHTTPException) else 500
+        if status == 404:
+            return plain_error(404, "ENDPOINT_NOT_FOUND", "No API endpoint at this path.")
+        if status == 405:
+            return plain_error(405, "BAD_REQUEST", "This endpoint does not accept that method.")
+        return error_response(exc)
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, _unhandled)
+
+
+async def _unhandled(request: Request, exc: Exception) -> Response:
+    return error_response(exc)
+
+
+def open_store(settings: ServerSettings) -> SqlTrackingStore:
+    return SqlTrackingStore.open(
+        settings.backend_store_uri,
+        settings.artifact_root,
+        truncate_long_values=settings.truncate_long_values,
+    )
+
+
+def create_app(settings: ServerSettings, store: SqlTrackingStore | None = None) -> FastAPI:
+    """Build the app; the store is opened here unless given (tests share one)."""
+    state = ServerState(settings, store or open_store(settings))
+    prefix = settings.static_prefix.rstrip("/")
+    app = FastAPI(
+        title="cairn tracking server",
+        version=__version__,
+        docs_url=prefix + "/docs",
+        openapi_url=prefix + "/openapi.json",
+        redoc_url=None,
+    )
+    _add_json_routes(app, state, prefix)
+    _add_proxy_routes(app, state, prefix)
+    _add_service_routes(app, state, prefix)
+    _install_error_handlers(app)
+    if settings.cors_allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_allowed_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+    app.add_middleware(
+        BrowserGuard,
+        allowed_hosts=(settings.host, *settings.allowed_hosts),
+        allowed_origins=settings.cors_allowed_origins,
+    )
+    if store is None:
+        app.router.add_event_handler("shutdown", state.store.close)
+    app.state.cairn = state
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The uvicorn factory for worker processes (``cairn server --workers N``)."""
+    return create_app(ServerSettings.from_env())
