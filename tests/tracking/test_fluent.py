@@ -168,3 +168,9 @@ def test_default_tracking_dir_holds_database_and_artifacts(tracking_dir: Path) -
         cairn.log_text("hello", "notes.txt")
     assert (tracking_dir / "cairn.db").is_file()
     assert list((tracking_dir / "artifacts").rglob("notes.txt"))
+
+
+def test_client_without_uri_follows_set_tracking_uri(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    cairn.set_tracking_uri(str(target))
+    assert cairn.CairnClient().tracking_uri == str(target)

@@ -40,7 +40,9 @@ from cairn.store.artifacts import ArtifactRepository, get_artifact_repository
 from cairn.store.tracking import validation
 from cairn.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
 from cairn.store.tracking.registry import open_tracking_store
+from cairn.store.tracking.rest import RestTrackingStore
 from cairn.tracking import artifact_encoding as enc
+from cairn.tracking._current import current_uri
 
 _STORES: dict[tuple[str | None, Settings], TrackingStore] = {}
 _STORES_LOCK = threading.Lock()
@@ -74,7 +76,7 @@ def _chunked(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 class CairnClient:
     def __init__(self, tracking_uri: str | None = None, settings: Settings | None = None) -> None:
         self._settings = settings or settings_from_env()
-        self.tracking_uri = tracking_uri or self._settings.tracking_uri
+        self.tracking_uri = tracking_uri or current_uri() or self._settings.tracking_uri
         self._store: TrackingStore | None = None
 
     @property
@@ -250,7 +252,14 @@ class CairnClient:
 
     # --- artifacts -----------------------------------------------------------------------------
     def _repo(self, run_id: str) -> ArtifactRepository:
-        return get_artifact_repository(self.get_run(run_id).info.artifact_uri)
+        """The run's artifact repository. ``mlflow-artifacts:`` URIs resolve against the
+        tracking URI, and a server's proxy is reached through the REST store's connection pool
+        (same retries and credentials)."""
+        store = self.store
+        transport = store.transport if isinstance(store, RestTrackingStore) else None
+        return get_artifact_repository(
+            self.get_run(run_id).info.artifact_uri, self.tracking_uri, transport=transport
+        )
 
     def log_artifact(
         self, run_id: str, local_path: str | Path, artifact_path: str | None = None

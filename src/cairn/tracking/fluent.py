@@ -17,6 +17,7 @@ from cairn.config import Settings, settings_from_env
 from cairn.entities import Experiment, LifecycleStage, Run, RunStatus
 from cairn.errors import InvalidParameterValue
 from cairn.tracking import context
+from cairn.tracking._current import current_uri, set_current_uri
 from cairn.tracking.client import CairnClient
 
 DEFAULT_EXPERIMENT_ID = "0"
@@ -24,7 +25,6 @@ DEFAULT_EXPERIMENT_ID = "0"
 
 @dataclass
 class _State:
-    tracking_uri: str | None = None
     experiment_id: str | None = None
     settings: Settings | None = None
     last_run_id: str | None = None
@@ -88,12 +88,13 @@ class ActiveRun:
 
 
 def set_tracking_uri(uri: str | None) -> None:
-    """Point the fluent API at a store: a directory, ``sqlite:///...``, ``postgresql://...``."""
-    _state.tracking_uri = str(uri) if uri is not None else None
+    """Point the fluent API (and ``CairnClient()`` without a URI) at a store: a directory,
+    ``sqlite:///...``, ``postgresql://...`` or a server's ``http(s)://`` URL."""
+    set_current_uri(str(uri) if uri is not None else None)
 
 
 def get_tracking_uri() -> str | None:
-    return _state.tracking_uri or _settings().tracking_uri
+    return current_uri() or _settings().tracking_uri
 
 
 def set_experiment(
@@ -209,3 +210,4 @@ def _reset_for_tests() -> None:
     """Forget all fluent state (tests start every case from scratch)."""
     global _state
     _state = _State()
+    set_current_uri(None)

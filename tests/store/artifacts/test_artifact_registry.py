@@ -31,7 +31,7 @@ def test_local_uris_get_a_local_repository(uri: str) -> None:
     assert repo.artifact_uri == uri
 
 
-@pytest.mark.parametrize("uri", ["s3://bucket/x", "mlflow-artifacts:/1/abc", "ftp://h/x", "x:y"])
+@pytest.mark.parametrize("uri", ["s3://bucket/x", "gs://b/x", "ftp://h/x", "x:y"])
 def test_unknown_scheme_is_rejected_naming_the_supported_ones(uri: str) -> None:
     with pytest.raises(InvalidParameterValue, match="Unsupported artifact URI scheme") as info:
         get_artifact_repository(uri)
@@ -39,8 +39,8 @@ def test_unknown_scheme_is_rejected_naming_the_supported_ones(uri: str) -> None:
     assert "plain absolute path" in info.value.message
 
 
-def test_supported_schemes_lists_local_ones() -> None:
-    assert registry.supported_schemes() == ["", "file"]
+def test_supported_schemes_lists_local_and_proxy_ones() -> None:
+    assert registry.supported_schemes() == ["", "file", "http", "https", "mlflow-artifacts"]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 from cairn.config import Settings
 from cairn.errors import InvalidParameterValue
 from cairn.store.tracking.registry import open_tracking_store, resolve_store_uris
+from cairn.store.tracking.rest import RestTrackingStore
 
 
 def test_unset_uri_uses_project_local_data_dir(
@@ -36,8 +37,21 @@ def test_database_uri_keeps_artifacts_under_the_configured_root(tmp_path: Path) 
 
 
 def test_unsupported_scheme_is_refused_with_the_choices() -> None:
-    with pytest.raises(InvalidParameterValue, match="sqlite:///"):
-        resolve_store_uris("http://localhost:5000", Settings())
+    with pytest.raises(InvalidParameterValue, match=r"sqlite:///.*http\(s\)://") as info:
+        open_tracking_store("ftp://localhost:5000", Settings())
+    assert "'ftp'" in info.value.message
+
+
+@pytest.mark.parametrize("uri", ["http://localhost:5000", "HTTPS://tracking.example.com/prefix"])
+def test_server_uris_open_the_rest_store_without_any_io(uri: str) -> None:
+    store = open_tracking_store(uri, Settings(http_timeout=7.0, username="u", password="p"))
+    try:
+        assert isinstance(store, RestTrackingStore)
+        assert store.tracking_uri == uri.rstrip("/")
+        assert store.transport.config.timeout == 7.0
+        assert store.transport.config.authorization() == "Basic dTpw"
+    finally:
+        store.close()
 
 
 def test_truncation_off_rejects_long_values(tmp_path: Path) -> None:

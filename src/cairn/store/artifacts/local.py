@@ -68,7 +68,21 @@ class LocalArtifactRepository(ArtifactRepository):
         with self._atomic_writer(self._resolve(artifact_file)) as dst:
             dst.write(data)
 
+    @contextmanager
+    def open_writer(self, artifact_file: str) -> Iterator[BinaryIO]:
+        """A stream that becomes ``artifact_file`` when closed without error (the server writes
+        uploads through it chunk by chunk, never holding a whole file in memory)."""
+        with self._atomic_writer(self._resolve(artifact_file)) as stream:
+            yield stream
+
     # --- reading ---------------------------------------------------------------------------
+    def local_file(self, artifact_path: str) -> Path:
+        """The real path of one stored file, for zero-copy serving; checked like every read."""
+        target = self._existing(artifact_path)
+        if self._fs.isdir(str(target)):
+            raise InvalidParameterValue(f"Artifact {artifact_path[:200]!r} is a directory.")
+        return target
+
     def list_artifacts(self, path: str | None = None) -> list[FileInfo]:
         base = validate_relative_path(path or "")
         directory = self._resolve(base)
@@ -113,6 +127,11 @@ class LocalArtifactRepository(ArtifactRepository):
             target.unlink()
         elif self._fs.exists(str(target)):
             self._fs.rm(str(target), recursive=True)
+
+    @property
+    def local_root(self) -> Path:
+        """The real directory behind this repository (servers stage multipart uploads in it)."""
+        return self._real_root()
 
     # --- helpers ---------------------------------------------------------------------------
     def _real_root(self) -> Path:

@@ -3,12 +3,15 @@
 - nothing configured: the embedded default, ``./cairn-data/`` (SQLite + artifact folder);
 - a directory path or ``file:`` URI: the same layout inside that directory;
 - ``sqlite:``, ``postgresql:``, ``mysql:`` (and ``+driver`` forms): the SQL store, with
-  artifacts under the configured artifact root (default ``./cairn-data/artifacts``).
+  artifacts under the configured artifact root (default ``./cairn-data/artifacts``);
+- ``http:`` / ``https:``: a tracking server, through the REST store (timeouts, retries and
+  credentials come from the settings).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cairn.config import DEFAULT_ARTIFACT_DIR, DEFAULT_DB_NAME, Settings, default_data_dir
 from cairn.errors import InvalidParameterValue
@@ -24,7 +27,8 @@ def _data_dir_uris(data_dir: Path) -> tuple[str, str]:
 
 
 def resolve_store_uris(tracking_uri: str | None, settings: Settings) -> tuple[str, str]:
-    """Return (database URI, default artifact root URI) for a tracking URI."""
+    """Return (database URI, default artifact root URI) for a tracking URI of a local store
+    (server URIs have neither: see ``open_tracking_store``)."""
     if not tracking_uri:
         db_uri, artifacts = _data_dir_uris(default_data_dir())
     elif is_sql_uri(tracking_uri):
@@ -40,8 +44,8 @@ def resolve_store_uris(tracking_uri: str | None, settings: Settings) -> tuple[st
     else:
         scheme = tracking_uri.split(":", 1)[0]
         raise InvalidParameterValue(
-            f"Unsupported tracking URI scheme '{scheme}'. Use a directory path, sqlite:///file.db, "
-            "postgresql://... or mysql://..."
+            f"Unsupported tracking URI scheme '{scheme[:50]}'. Use a directory path, "
+            "sqlite:///file.db, postgresql://..., mysql://... or http(s)://server:port"
         )
     if settings.artifact_root:
         artifacts = settings.artifact_root
@@ -50,7 +54,16 @@ def resolve_store_uris(tracking_uri: str | None, settings: Settings) -> tuple[st
     return db_uri, artifacts
 
 
+def is_server_uri(tracking_uri: str | None) -> bool:
+    return bool(tracking_uri) and urlsplit(tracking_uri or "").scheme.lower() in ("http", "https")
+
+
 def open_tracking_store(tracking_uri: str | None, settings: Settings) -> TrackingStore:
+    if tracking_uri and is_server_uri(tracking_uri):
+        from cairn.store.tracking.rest import HttpConfig, RestTrackingStore
+
+        return RestTrackingStore(tracking_uri, HttpConfig.from_settings(settings))
+
     from cairn.store.tracking.sql.store import SqlTrackingStore
 
     db_uri, artifact_root = resolve_store_uris(tracking_uri, settings)
