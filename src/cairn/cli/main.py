@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cairn.cli import db, experiments, runs
+from cairn.cli import db, experiments, runs, server
 from cairn.cli._context import CliState
 from cairn.cli._errors import describe_failure
 from cairn.config import settings_from_env
@@ -58,6 +58,8 @@ def cli(ctx: click.Context, tracking_uri: str | None) -> None:
 cli.add_command(experiments.experiments_group)
 cli.add_command(runs.runs_group)
 cli.add_command(db.db_group)
+cli.add_command(server.server_command)
+cli.add_command(server.ui_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
