@@ -13,9 +13,10 @@ from cairn.entities.logged_model import (
     ModelInput,
     ModelOutput,
 )
-from cairn.entities.metric import Metric
+from cairn.entities.metric import Metric, MetricSeries
 from cairn.entities.page import Page
 from cairn.entities.run import Run, RunData, RunInfo, RunInputs, RunOutputs
+from cairn.entities.run_bundle import RunBundle
 
 __all__ = [
     "Dataset",
@@ -31,11 +32,13 @@ __all__ = [
     "LoggedModelStatus",
     "LoggedModelTag",
     "Metric",
+    "MetricSeries",
     "ModelInput",
     "ModelOutput",
     "Page",
     "Param",
     "Run",
+    "RunBundle",
     "RunData",
     "RunInfo",
     "RunInputs",

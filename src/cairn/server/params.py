@@ -38,7 +38,8 @@ def _snake(name: str) -> str:
     return _CAMEL.sub(lambda m: "_" + m.group(1).lower(), name)
 
 
-def _normalize(data: Mapping[str, Any]) -> dict[str, Any]:
+def normalize(data: Mapping[str, Any]) -> dict[str, Any]:
+    """snake_case names for lowerCamelCase ones; both spellings of one field is an error."""
     out: dict[str, Any] = {}
     for key, value in data.items():
         snake = _snake(key)
@@ -70,7 +71,7 @@ class Params:
     """The fields of one request, with typed getters that raise MLflow's errors."""
 
     def __init__(self, data: Mapping[str, Any], *, from_query: bool = False) -> None:
-        self._data = _normalize(data)
+        self._data = normalize(data)
         self._from_query = from_query
 
     @classmethod
@@ -163,7 +164,7 @@ class Params:
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 raise _invalid(f"{name}[{index}]", item, "an object")
-        return [_normalize(item) for item in items]
+        return [normalize(item) for item in items]
 
 
 def to_float(name: str, value: Any) -> float:

@@ -2,6 +2,7 @@
 
 Each JSON route is registered under ``/api/2.0`` and ``/ajax-api/2.0`` (MLflow's UI uses the
 latter); a route marked ``v3`` lives under ``/api/3.0`` and ``/ajax-api/3.0`` instead.
+cairn's own endpoints sit beside MLflow's under ``/api/2.0/cairn``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cairn.server.handlers import artifacts, experiments, logged_models, metrics, runs
+from cairn.server.handlers import (
+    artifacts,
+    experiments,
+    imports,
+    logged_models,
+    metrics,
+    runs,
+    series,
+)
 from cairn.server.params import Params
 from cairn.server.state import ServerState
 
@@ -27,6 +36,7 @@ class JsonRoute:
 
 _M = "/mlflow"
 _LM = f"{_M}/logged-models"
+_C = "/cairn"
 
 TRACKING_ROUTES: tuple[JsonRoute, ...] = (
     JsonRoute("POST", f"{_M}/experiments/create", experiments.create),
@@ -69,4 +79,9 @@ TRACKING_ROUTES: tuple[JsonRoute, ...] = (
     JsonRoute("DELETE", f"{_LM}/{{model_id}}/tags/{{tag_key}}", logged_models.delete_tag),
     JsonRoute("POST", f"{_LM}/{{model_id}}/params", logged_models.log_params),
     JsonRoute("GET", f"{_LM}/{{model_id}}/artifacts/directories", logged_models.list_artifacts),
+    # cairn-native endpoints (no MLflow equivalent)
+    JsonRoute("POST", f"{_C}/runs/log-series", series.log_series),
+    JsonRoute("GET", f"{_C}/metrics/series", series.get_series),
+    JsonRoute("GET", f"{_C}/metrics/sampled", series.sampled),
+    JsonRoute("POST", f"{_C}/runs/import", imports.import_run),
 )

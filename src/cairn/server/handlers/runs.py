@@ -10,7 +10,6 @@ from cairn.entities import (
     Dataset,
     DatasetInput,
     InputTag,
-    Metric,
     ModelInput,
     ModelOutput,
     Param,
@@ -20,8 +19,10 @@ from cairn.entities import (
 )
 from cairn.errors import InvalidParameterValue
 from cairn.server.handlers._shared import page_response
-from cairn.server.params import Params, field, int_field, to_float
+from cairn.server.handlers.batch_columns import metric_columns, metric_from
+from cairn.server.params import Params, field, int_field
 from cairn.server.state import ServerState
+from cairn.store.tracking import validation
 from cairn.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT
 from cairn.wire import encode_run, encode_run_info
 
@@ -35,25 +36,11 @@ def run_id_of(params: Params) -> str:
     return params.required("run_id", alias="run_uuid")
 
 
-def _tags(params: Params) -> list[RunTag]:
+def batch_tags(params: Params) -> list[RunTag]:
     return [
         RunTag(str(field(item, f"tags[{i}]", "key")), str(item.get("value") or ""))
         for i, item in enumerate(params.objects("tags"))
     ]
-
-
-def metric_from(item: dict[str, Any], path: str) -> Metric:
-    value = field(item, path, "value")
-    step = item.get("step")
-    return Metric(
-        key=str(field(item, path, "key")),
-        value=to_float(f"{path}.value", value),
-        timestamp=int_field(item, path, "timestamp"),
-        step=0 if step in (None, "") else int_field(item, path, "step"),
-        model_id=item.get("model_id") or None,
-        dataset_name=item.get("dataset_name") or None,
-        dataset_digest=item.get("dataset_digest") or None,
-    )
 
 
 def create(state: ServerState, params: Params) -> JsonDict:
@@ -61,7 +48,7 @@ def create(state: ServerState, params: Params) -> JsonDict:
         experiment_id=params.text("experiment_id") or "0",
         user_id=params.text("user_id") or "",
         start_time=params.integer("start_time"),
-        tags=_tags(params),
+        tags=batch_tags(params),
         run_name=params.text("run_name") or None,
     )
     return {"run": encode_run(run)}
@@ -133,9 +120,21 @@ def delete_tag(state: ServerState, params: Params) -> JsonDict:
 
 
 def log_batch(state: ServerState, params: Params) -> JsonDict:
-    metrics = [metric_from(m, f"metrics[{i}]") for i, m in enumerate(params.objects("metrics"))]
+    run_id, items = run_id_of(params), params.values("metrics")
+    columns = metric_columns(items)
+    if columns is None:
+        metrics = [metric_from(m, f"metrics[{i}]") for i, m in enumerate(params.objects("metrics"))]
+        state.store.log_batch(run_id, metrics, batch_params(params), batch_tags(params))
+        return {}
+    found_params, found_tags = batch_params(params), batch_tags(params)
+    validation.validate_batch_limits(items, found_params, found_tags)
+    state.store.log_metric_series(run_id, columns, found_params, found_tags)
+    return {}
+
+
+def batch_params(params: Params) -> list[Param]:
     seen: set[str] = set()
-    batch_params = []
+    found = []
     for i, item in enumerate(params.objects("params")):
         key = str(field(item, f"params[{i}]", "key"))
         if key in seen:
@@ -143,9 +142,8 @@ def log_batch(state: ServerState, params: Params) -> JsonDict:
                 f"Duplicate parameter key '{key}' in one batch; each param may appear once."
             )
         seen.add(key)
-        batch_params.append(Param(key, str(item.get("value") or "")))
-    state.store.log_batch(run_id_of(params), metrics, batch_params, _tags(params))
-    return {}
+        found.append(Param(key, str(item.get("value") or "")))
+    return found
 
 
 def log_inputs(state: ServerState, params: Params) -> JsonDict:

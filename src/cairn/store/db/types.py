@@ -19,3 +19,13 @@ def Str(length: int) -> TypeEngine[str]:
 def LongText() -> TypeEngine[str]:
     """Unbounded text; MEDIUMTEXT on MySQL because TEXT holds only 64 KiB of bytes."""
     return sa.Text().with_variant(mysql.MEDIUMTEXT(collation=_MYSQL_COLLATION), "mysql", "mariadb")
+
+
+def Blob() -> TypeEngine[bytes]:
+    """Binary data of any size; LONGBLOB on MySQL, whose BLOB holds only 64 KiB."""
+    return sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")
+
+
+def BigId() -> TypeEngine[int]:
+    """A 64-bit auto-increment id; plain INTEGER on SQLite so it aliases the rowid."""
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")

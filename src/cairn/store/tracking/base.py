@@ -21,11 +21,13 @@ from cairn.entities import (
     LoggedModelStatus,
     LoggedModelTag,
     Metric,
+    MetricSeries,
     ModelInput,
     ModelOutput,
     Page,
     Param,
     Run,
+    RunBundle,
     RunInfo,
     RunStatus,
     RunTag,
@@ -37,6 +39,10 @@ SEARCH_MAX_RESULTS_DEFAULT = 1000
 SEARCH_MAX_RESULTS_CAP = 50000
 #: MLflow's server default page size for logged-model searches.
 LOGGED_MODELS_MAX_RESULTS_DEFAULT = 100
+#: Piece sizes when a store without a native bulk path emulates ``log_metric_series``: within
+#: MLflow's per-batch limits (1,000 metrics, 100 params, 100 tags, 1,000 items in all).
+BULK_FALLBACK_METRICS = 800
+BULK_FALLBACK_PARAMS_TAGS = 100
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,57 @@ class TrackingStore(abc.ABC):
     ) -> Page[Metric]:
         """Every point of one metric, ordered by timestamp, step, value."""
 
+    # --- bulk metrics (cairn-native; the MLflow API has no columnar path) ---------------------
+    def log_metric_series(
+        self,
+        run_id: str,
+        series: Sequence[MetricSeries] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
+    ) -> None:
+        """Bulk ingest without MLflow's 1,000-item limit; all-or-nothing in the SQL store.
+
+        This default goes through ``log_batch`` in MLflow-sized pieces (so it is not atomic
+        across pieces); the SQL store writes one transaction and the REST store one request
+        to the native endpoint.
+        """
+        points = [p for s in series for p in s.points()]
+        size, small = BULK_FALLBACK_METRICS, BULK_FALLBACK_PARAMS_TAGS
+        pieces = max(-(-len(points) // size), -(-len(params) // small), -(-len(tags) // small), 1)
+        for i in range(pieces):
+            self.log_batch(
+                run_id,
+                points[i * size : (i + 1) * size],
+                params[i * small : (i + 1) * small],
+                tags[i * small : (i + 1) * small],
+            )
+
+    def get_metric_series(self, run_id: str, key: str) -> MetricSeries:
+        """The whole history of one metric as columns, in ``get_metric_history`` order."""
+        points: list[Metric] = []
+        token = None
+        while True:
+            page = self.get_metric_history(run_id, key, 25_000, token)
+            points.extend(page)
+            token = page.next_page_token
+            if token is None:
+                return MetricSeries.from_points(key, points)
+
+    def sample_metric_series(
+        self,
+        run_id: str,
+        key: str,
+        buckets: int,
+        start_step: int | None = None,
+        end_step: int | None = None,
+    ) -> MetricSeries:
+        """At most ``2 * buckets + 2`` points ordered by step: per equal-width step bucket the
+        lowest and highest value, plus the first and last point, so a chart of the sample
+        shows every spike the full history has."""
+        from cairn.store.tracking.series import sample_min_max
+
+        return sample_min_max(self.get_metric_series(run_id, key), buckets, start_step, end_step)
+
     @abc.abstractmethod
     def search_runs(
         self,
@@ -243,3 +300,17 @@ class TrackingStore(abc.ABC):
         order_by: Sequence[LoggedModelOrder] = (),
         page_token: str | None = None,
     ) -> Page[LoggedModel]: ...
+
+    # --- offline sync (cairn-native) -----------------------------------------------------------
+    @abc.abstractmethod
+    def import_run(self, bundle: RunBundle) -> None:
+        """Recreate a run from another store under its own id, idempotently.
+
+        The experiment is found by name or created. A new run gets the target experiment's
+        artifact location + ``/<run_id>/artifacts``; an existing one (same id, same
+        experiment) has its info overwritten, params added (a changed value is an error),
+        tags upserted and, for every metric key in the bundle, its points *replaced*: importing
+        the same bundle twice, or a longer version of the run later, leaves exactly the
+        bundle's points. A run id that lives in another experiment is an error. The SQL store
+        writes all of it in one transaction, so a failed import writes nothing.
+        """

@@ -9,9 +9,9 @@ import math
 import numbers
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 
-from cairn.entities import Dataset, DatasetInput, Metric, Param, RunTag
+from cairn.entities import Dataset, DatasetInput, Metric, MetricSeries, Param, RunTag
 from cairn.errors import InvalidParameterValue
 
 MAX_KEY_LENGTH = 250
@@ -120,9 +120,31 @@ def validate_metric(metric: Metric) -> Metric:
     return metric
 
 
-def validate_batch_limits(
-    metrics: Sequence[Metric], params: Sequence[Param], tags: Sequence[RunTag]
-) -> None:
+def validate_series(series: MetricSeries) -> None:
+    """The bulk path's check: the key once, the columns as whole arrays."""
+    import numpy as np
+
+    validate_key(series.key, "metric")
+    try:
+        steps = np.asarray(series.steps)
+        timestamps = np.asarray(series.timestamps)
+        np.asarray(series.values, dtype=np.float64)  # raises on anything not a number
+    except (TypeError, ValueError) as exc:
+        raise InvalidParameterValue(
+            f"Metric '{series.key}' has a non-numeric value: {exc}"
+        ) from None
+    for name, column in (("steps", steps), ("timestamps", timestamps)):
+        if len(column) and column.dtype.kind not in "iu":
+            raise InvalidParameterValue(
+                f"Metric '{series.key}' has {name} that are not integers ({column.dtype})."
+            )
+    if len(timestamps) and int(timestamps.min()) < 0:
+        raise InvalidParameterValue(f"Metric '{series.key}' has a negative timestamp.")
+
+
+def validate_batch_limits(metrics: Sized, params: Sequence[Param], tags: Sequence[RunTag]) -> None:
+    """MLflow's per-request limits; ``metrics`` only needs a length (the bulk path counts
+    points it holds in columns)."""
     for items, limit, what in (
         (metrics, MAX_METRICS_PER_BATCH, "metrics"),
         (params, MAX_PARAMS_PER_BATCH, "params"),

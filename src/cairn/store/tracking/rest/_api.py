@@ -13,6 +13,8 @@ from cairn.store.tracking.rest.http import HttpTransport, JsonDict
 API_PREFIX = "/api/2.0/mlflow"
 #: MLflow serves a few UI endpoints (e.g. search-datasets) only under this prefix.
 AJAX_PREFIX = "/ajax-api/2.0/mlflow"
+#: cairn's own endpoints (columnar metrics, run import); an MLflow server answers 404 there.
+CAIRN_PREFIX = "/api/2.0/cairn"
 
 
 def check_tracking_uri(tracking_uri: str) -> str:
@@ -38,22 +40,30 @@ class RestApi:
     def url(self, endpoint: str, prefix: str = API_PREFIX) -> str:
         return f"{self.tracking_uri}{prefix}/{endpoint}"
 
-    def get(self, endpoint: str, fields: JsonDict) -> JsonDict:
+    def get(self, endpoint: str, fields: JsonDict, prefix: str = API_PREFIX) -> JsonDict:
         """A GET whose fields travel in the query string (reads are always retryable)."""
         return self.transport.request_json(
-            "GET", self.url(endpoint), params=b.query(fields), idempotent=True
+            "GET", self.url(endpoint, prefix), params=b.query(fields), idempotent=True
         )
 
     def call(
-        self, method: str, endpoint: str, body: JsonDict | None, *, idempotent: bool
+        self,
+        method: str,
+        endpoint: str,
+        body: JsonDict | None,
+        *,
+        idempotent: bool,
+        prefix: str = API_PREFIX,
     ) -> JsonDict:
         """A call with a JSON body (unset fields left out), as MLflow's client sends it."""
         return self.transport.request_json(
             method,
-            self.url(endpoint),
+            self.url(endpoint, prefix),
             body=None if body is None else b.compact(body),
             idempotent=idempotent,
         )
 
-    def post(self, endpoint: str, body: JsonDict, *, idempotent: bool) -> JsonDict:
-        return self.call("POST", endpoint, body, idempotent=idempotent)
+    def post(
+        self, endpoint: str, body: JsonDict, *, idempotent: bool, prefix: str = API_PREFIX
+    ) -> JsonDict:
+        return self.call("POST", endpoint, body, idempotent=idempotent, prefix=prefix)

@@ -26,11 +26,13 @@ from cairn.entities import (
     LoggedModelStatus,
     LoggedModelTag,
     Metric,
+    MetricSeries,
     ModelInput,
     ModelOutput,
     Page,
     Param,
     Run,
+    RunBundle,
     RunInfo,
     RunStatus,
     RunTag,
@@ -45,9 +47,10 @@ from cairn.store.tracking.base import (
     TrackingStore,
 )
 from cairn.store.tracking.rest import _bodies as b
-from cairn.store.tracking.rest import logged_models
+from cairn.store.tracking.rest import imports, logged_models
 from cairn.store.tracking.rest._api import AJAX_PREFIX, RestApi, check_tracking_uri
 from cairn.store.tracking.rest.http import HttpConfig, HttpTransport
+from cairn.store.tracking.rest.series import NativeSeries
 from cairn.wire import (
     decode_dataset_summary,
     decode_experiment,
@@ -74,6 +77,7 @@ class RestTrackingStore(TrackingStore):
         self.tracking_uri = check_tracking_uri(tracking_uri)
         self.transport = transport or HttpTransport(config, auth_origin=self.tracking_uri)
         self._api = RestApi(self.tracking_uri, self.transport)
+        self._series = NativeSeries(self._api)
 
     def close(self) -> None:
         self.transport.close()
@@ -201,6 +205,45 @@ class RestTrackingStore(TrackingStore):
             "tags": b.key_values(tags),
         }
         self._api.post("runs/log-batch", body, idempotent=True)
+
+    def log_metric_series(
+        self,
+        run_id: str,
+        series: Sequence[MetricSeries] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
+    ) -> None:
+        """One request to cairn's native endpoint; MLflow-sized log-batch calls elsewhere."""
+        self._series.log(
+            run_id,
+            series,
+            params,
+            tags,
+            lambda: super(RestTrackingStore, self).log_metric_series(run_id, series, params, tags),
+        )
+
+    def get_metric_series(self, run_id: str, key: str) -> MetricSeries:
+        return self._series.history(
+            run_id, key, lambda: super(RestTrackingStore, self).get_metric_series(run_id, key)
+        )
+
+    def sample_metric_series(
+        self,
+        run_id: str,
+        key: str,
+        buckets: int,
+        start_step: int | None = None,
+        end_step: int | None = None,
+    ) -> MetricSeries:
+        return self._series.sampled(
+            run_id,
+            key,
+            buckets,
+            (start_step, end_step),
+            lambda: super(RestTrackingStore, self).sample_metric_series(
+                run_id, key, buckets, start_step, end_step
+            ),
+        )
 
     def log_metric(self, run_id: str, metric: Metric) -> None:
         body = {"run_uuid": run_id, "run_id": run_id, **b.metric_body(metric)}
@@ -343,3 +386,7 @@ class RestTrackingStore(TrackingStore):
         return logged_models.search(
             self._api, experiment_ids, filter_string, datasets, max_results, order_by, page_token
         )
+
+    # --- offline sync (cairn-native endpoint) ----------------------------------------------------
+    def import_run(self, bundle: RunBundle) -> None:
+        imports.import_run(self._api, bundle)

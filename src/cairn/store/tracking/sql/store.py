@@ -22,11 +22,13 @@ from cairn.entities import (
     LoggedModelStatus,
     LoggedModelTag,
     Metric,
+    MetricSeries,
     ModelInput,
     ModelOutput,
     Page,
     Param,
     Run,
+    RunBundle,
     RunInfo,
     RunStatus,
     RunTag,
@@ -42,6 +44,7 @@ from cairn.store.search import (
     select_experiment_ids,
     select_run_ids,
 )
+from cairn.store.tracking import series
 from cairn.store.tracking import validation as v
 from cairn.store.tracking.base import (
     LOGGED_MODELS_MAX_RESULTS_DEFAULT,
@@ -54,7 +57,9 @@ from cairn.store.tracking.base import (
 from cairn.store.tracking.sql import (
     dataset_summaries,
     experiments,
+    imports,
     logged_models,
+    metric_chunks,
     run_data,
     run_models,
     runs,
@@ -234,6 +239,34 @@ class SqlTrackingStore(TrackingStore):
         with self.engine.begin() as conn:
             run_data.delete_tag(conn, run_id, key)
 
+    def log_metric_series(
+        self,
+        run_id: str,
+        series: Sequence[MetricSeries] = (),
+        params: Sequence[Param] = (),
+        tags: Sequence[RunTag] = (),
+    ) -> None:
+        with self.engine.begin() as conn:
+            run_data.log_series(conn, run_id, series, params, tags, self.truncate_long_values)
+
+    def get_metric_series(self, run_id: str, key: str) -> MetricSeries:
+        with self.engine.connect() as conn:
+            runs.get_row(conn, run_id)
+            return metric_chunks.history(conn, run_id, key)
+
+    def sample_metric_series(
+        self,
+        run_id: str,
+        key: str,
+        buckets: int,
+        start_step: int | None = None,
+        end_step: int | None = None,
+    ) -> MetricSeries:
+        with self.engine.connect() as conn:
+            runs.get_row(conn, run_id)
+            raw = metric_chunks.read_series(conn, run_id, key, start_step, end_step)
+        return series.sample_min_max(raw, buckets, start_step, end_step)
+
     def get_metric_history(
         self,
         run_id: str,
@@ -343,3 +376,8 @@ class SqlTrackingStore(TrackingStore):
             return logged_models.search(
                 conn, experiment_ids, filter_string, datasets, max_results, order_by, page_token
             )
+
+    # --- offline sync --------------------------------------------------------------------------
+    def import_run(self, bundle: RunBundle) -> None:
+        with self.engine.begin() as conn:
+            imports.import_run(conn, bundle, self.default_artifact_root, self.truncate_long_values)
