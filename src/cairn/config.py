@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cairn.errors import InvalidParameterValue
 
@@ -22,6 +23,21 @@ DEFAULT_ARTIFACT_DIR = "artifacts"
 DEFAULT_HTTP_TIMEOUT = 120.0
 DEFAULT_HTTP_MAX_RETRIES = 5
 DEFAULT_HTTP_BACKOFF_FACTOR = 0.5
+
+#: ``CAIRN_MODE``: "online" tracks where the tracking URI points; "offline" writes every run to
+#: a local spool that ``cairn sync`` uploads later (see docs/offline.md).
+ONLINE_MODE = "online"
+OFFLINE_MODE = "offline"
+#: The spool's default directory, relative to the working directory (like ./cairn-data).
+DEFAULT_OFFLINE_DIR = "cairn-offline"
+
+#: Asynchronous logging (see docs/logging.md): queue bound, batch size and window, how long
+#: the background sender retries a store that is down, and how long exit waits for delivery.
+DEFAULT_ASYNC_QUEUE_SIZE = 100_000
+DEFAULT_ASYNC_BATCH_SIZE = 50_000
+DEFAULT_ASYNC_BATCH_WINDOW = 0.05
+DEFAULT_ASYNC_RETRY_DEADLINE = 300.0
+DEFAULT_ASYNC_EXIT_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,15 @@ class Settings:
     http_timeout: float = DEFAULT_HTTP_TIMEOUT
     http_max_retries: int = DEFAULT_HTTP_MAX_RETRIES
     http_backoff_factor: float = DEFAULT_HTTP_BACKOFF_FACTOR
+    mode: str = ONLINE_MODE
+    offline_fallback: bool = False
+    offline_dir: str | None = None
+    async_logging: bool = True
+    async_queue_size: int = DEFAULT_ASYNC_QUEUE_SIZE
+    async_batch_size: int = DEFAULT_ASYNC_BATCH_SIZE
+    async_batch_window: float = DEFAULT_ASYNC_BATCH_WINDOW
+    async_retry_deadline: float = DEFAULT_ASYNC_RETRY_DEADLINE
+    async_exit_timeout: float = DEFAULT_ASYNC_EXIT_TIMEOUT
 
 
 def _first(env: Mapping[str, str], *names: str) -> str | None:
@@ -121,7 +146,46 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
             "CAIRN_HTTP_REQUEST_BACKOFF_FACTOR",
             "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR",
         ),
+        **_offline_settings(env),
+        **_async_logging_settings(env),
     )
+
+
+def _async_logging_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The ``CAIRN_ASYNC_LOGGING*`` variables; sizes are at least 1 so a queue always moves."""
+    return {
+        "async_logging": _flag(_first(env, "CAIRN_ASYNC_LOGGING"), True),
+        "async_queue_size": max(
+            1, int(_number(env, int, DEFAULT_ASYNC_QUEUE_SIZE, "CAIRN_ASYNC_LOGGING_QUEUE_SIZE"))
+        ),
+        "async_batch_size": max(
+            1, int(_number(env, int, DEFAULT_ASYNC_BATCH_SIZE, "CAIRN_ASYNC_LOGGING_BATCH_SIZE"))
+        ),
+        "async_batch_window": _number(
+            env, float, DEFAULT_ASYNC_BATCH_WINDOW, "CAIRN_ASYNC_LOGGING_BATCH_WINDOW"
+        ),
+        "async_retry_deadline": _number(
+            env, float, DEFAULT_ASYNC_RETRY_DEADLINE, "CAIRN_ASYNC_LOGGING_RETRY_DEADLINE"
+        ),
+        "async_exit_timeout": _number(
+            env, float, DEFAULT_ASYNC_EXIT_TIMEOUT, "CAIRN_ASYNC_LOGGING_EXIT_TIMEOUT"
+        ),
+    }
+
+
+def _offline_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """``CAIRN_MODE``, ``CAIRN_OFFLINE_FALLBACK`` and ``CAIRN_OFFLINE_DIR``; a misspelt mode
+    is an error, because silently tracking online would defeat the point of asking."""
+    mode = (_first(env, "CAIRN_MODE") or ONLINE_MODE).strip().lower()
+    if mode not in (ONLINE_MODE, OFFLINE_MODE):
+        raise InvalidParameterValue(
+            f"CAIRN_MODE must be '{ONLINE_MODE}' or '{OFFLINE_MODE}' (got {mode[:50]!r})."
+        )
+    return {
+        "mode": mode,
+        "offline_fallback": _flag(_first(env, "CAIRN_OFFLINE_FALLBACK"), False),
+        "offline_dir": _first(env, "CAIRN_OFFLINE_DIR"),
+    }
 
 
 def default_data_dir(cwd: Path | None = None) -> Path:

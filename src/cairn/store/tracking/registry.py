@@ -6,6 +6,9 @@
   artifacts under the configured artifact root (default ``./cairn-data/artifacts``);
 - ``http:`` / ``https:``: a tracking server, through the REST store (timeouts, retries and
   credentials come from the settings).
+
+``CAIRN_MODE=offline`` (or ``CAIRN_OFFLINE_FALLBACK`` with a server that does not answer)
+swaps any of these for the offline spool: see ``cairn.offline.mode``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from urllib.parse import urlsplit
 
 from cairn.config import DEFAULT_ARTIFACT_DIR, DEFAULT_DB_NAME, Settings, default_data_dir
 from cairn.errors import InvalidParameterValue
+from cairn.offline.mode import spool_store_for
 from cairn.store.artifacts import local_path_to_uri, uri_to_local_path
 from cairn.store.db.uris import is_sql_uri
 from cairn.store.tracking.base import TrackingStore
@@ -59,6 +63,9 @@ def is_server_uri(tracking_uri: str | None) -> bool:
 
 
 def open_tracking_store(tracking_uri: str | None, settings: Settings) -> TrackingStore:
+    spool = spool_store_for(tracking_uri, settings, server=is_server_uri(tracking_uri))
+    if spool is not None:  # offline mode, or the server is down and fallback is on
+        return spool
     if tracking_uri and is_server_uri(tracking_uri):
         from cairn.store.tracking.rest import HttpConfig, RestTrackingStore
 
