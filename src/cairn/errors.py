@@ -148,3 +148,13 @@ _BY_CODE.update(
 def error_from_code(error_code: str, message: str) -> CairnError:
     """Rebuild the typed error for a wire ``error_code`` (used by clients of the REST API)."""
     return _BY_CODE.get(error_code, CairnError)(message)
+
+
+class LoggingIncomplete(CairnError):
+    """Asynchronously logged values that never reached the store (a permanent error, or a
+    store down for longer than the retry deadline). Raised by ``cairn.flush()`` and
+    ``end_run()``, never by the logging call itself, so a training step is never interrupted;
+    the message names the runs and counts of what was lost and why."""
+
+    error_code = "DATA_LOSS"
+    http_status = 500

@@ -23,6 +23,12 @@ def tracking_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
         "MLFLOW_EXPERIMENT_ID",
         "CAIRN_EXPERIMENT_NAME",
         "CAIRN_EXPERIMENT_ID",
+        "CAIRN_ASYNC_LOGGING",
+        "CAIRN_ASYNC_LOGGING_QUEUE_SIZE",
+        "CAIRN_ASYNC_LOGGING_BATCH_SIZE",
+        "CAIRN_ASYNC_LOGGING_BATCH_WINDOW",
+        "CAIRN_ASYNC_LOGGING_RETRY_DEADLINE",
+        "CAIRN_ASYNC_LOGGING_EXIT_TIMEOUT",
     ):
         monkeypatch.delenv(name, raising=False)
     fluent._reset_for_tests()

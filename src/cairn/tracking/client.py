@@ -3,6 +3,11 @@
 The fluent API (``cairn.start_run`` ...) is a thin layer over this client. Stores are opened
 once per tracking URI and process, so engines and connection pools are reused.
 
+Logging here is synchronous by default (errors raise at the call); ``synchronous=False``
+queues the write for the same background sender the fluent API uses. Every read and every
+synchronous write of run data first waits for that URI's queued writes, so a process always
+reads its own writes, in order (see docs/logging.md).
+
 >>> import tempfile
 >>> client = CairnClient(tempfile.mkdtemp())
 >>> run = client.create_run("0", run_name="demo")
@@ -40,9 +45,9 @@ from cairn.store.artifacts import ArtifactRepository, get_artifact_repository
 from cairn.store.tracking import validation
 from cairn.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
 from cairn.store.tracking.registry import open_tracking_store
-from cairn.store.tracking.rest import RestTrackingStore
 from cairn.tracking import artifact_encoding as enc
 from cairn.tracking._current import current_uri
+from cairn.tracking.delivery import AsyncLogger, DeliveryOptions, registry
 
 _STORES: dict[tuple[str | None, Settings], TrackingStore] = {}
 _STORES_LOCK = threading.Lock()
@@ -57,7 +62,9 @@ def _store_for(tracking_uri: str | None, settings: Settings) -> TrackingStore:
 
 
 def close_stores() -> None:
-    """Close every store this process opened (tests, or a long-lived process switching URIs)."""
+    """Close every store this process opened (tests, or a long-lived process switching URIs),
+    after delivering what was logged asynchronously to them."""
+    registry.close_all()
     with _STORES_LOCK:
         for store in _STORES.values():
             store.close()
@@ -84,6 +91,34 @@ class CairnClient:
         if self._store is None:
             self._store = _store_for(self.tracking_uri, self._settings)
         return self._store
+
+    # --- asynchronous logging ------------------------------------------------------------------
+    def async_logger(self) -> AsyncLogger:
+        """The queue-and-return logger of this client's store (one per store and process)."""
+        return registry.logger_for(
+            (self.tracking_uri, self._settings),
+            self.tracking_uri,
+            self.store,
+            DeliveryOptions.from_settings(self._settings),
+            self._settings.truncate_long_values,
+        )
+
+    def settle(self) -> None:
+        """Wait for this URI's queued writes (a no-op when none are pending); losses stay
+        recorded for :meth:`flush` or ``end_run`` to report."""
+        registry.settle(self.tracking_uri)
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Block until everything logged asynchronously to this URI is stored.
+
+        Raises ``LoggingIncomplete`` naming what could not be delivered (each loss once), or
+        what is still queued when ``timeout`` seconds pass first.
+        """
+        registry.flush(self.tracking_uri, timeout)
+
+    def report_losses(self) -> None:
+        """Raise ``LoggingIncomplete`` for losses not reported yet, without waiting."""
+        registry.report_losses(self.tracking_uri)
 
     # --- experiments -------------------------------------------------------------------------
     def create_experiment(
@@ -147,25 +182,30 @@ class CairnClient:
         )
 
     def get_run(self, run_id: str) -> Run:
+        self.settle()
         return self.store.get_run(run_id)
 
     def update_run(
         self, run_id: str, status: RunStatus | str | None = None, name: str | None = None
     ) -> RunInfo:
         parsed = RunStatus.parse(status) if status is not None else None
+        self.settle()
         return self.store.update_run_info(run_id, status=parsed, run_name=name)
 
     def set_terminated(
         self, run_id: str, status: RunStatus | str = RunStatus.FINISHED, end_time: int | None = None
     ) -> RunInfo:
+        self.settle()
         return self.store.update_run_info(
             run_id, status=RunStatus.parse(status), end_time=end_time or now_ms()
         )
 
     def delete_run(self, run_id: str) -> None:
+        self.settle()
         self.store.delete_run(run_id)
 
     def restore_run(self, run_id: str) -> None:
+        self.settle()
         self.store.restore_run(run_id)
 
     def search_runs(
@@ -178,12 +218,17 @@ class CairnClient:
         page_token: str | None = None,
     ) -> Page[Run]:
         ids = [str(e) for e in experiment_ids]
+        self.settle()
         return self.store.search_runs(
             ids, filter_string or None, run_view_type, max_results, order_by or (), page_token
         )
 
     # --- run data ------------------------------------------------------------------------------
-    def log_param(self, run_id: str, key: str, value: Any) -> Any:
+    def log_param(self, run_id: str, key: str, value: Any, synchronous: bool = True) -> Any:
+        if not synchronous:
+            self.async_logger().log_param(run_id, key, value)
+            return value
+        self.settle()
         self.store.log_param(run_id, Param(key, str(value)))
         return value
 
@@ -194,14 +239,24 @@ class CairnClient:
         value: float,
         timestamp: int | None = None,
         step: int | None = None,
+        synchronous: bool = True,
     ) -> None:
+        if not synchronous:
+            self.async_logger().log_metric(run_id, key, value, timestamp, step)
+            return
         ts = now_ms() if timestamp is None else timestamp
+        self.settle()
         self.store.log_metric(run_id, Metric(key, value, ts, step or 0))
 
-    def set_tag(self, run_id: str, key: str, value: Any) -> None:
+    def set_tag(self, run_id: str, key: str, value: Any, synchronous: bool = True) -> None:
+        if not synchronous:
+            self.async_logger().set_tag(run_id, key, value)
+            return
+        self.settle()
         self.store.set_tag(run_id, RunTag(key, str(value)))
 
     def delete_tag(self, run_id: str, key: str) -> None:
+        self.settle()
         self.store.delete_tag(run_id, key)
 
     def log_batch(
@@ -210,8 +265,13 @@ class CairnClient:
         metrics: Sequence[Metric] = (),
         params: Sequence[Param] = (),
         tags: Sequence[RunTag] = (),
+        synchronous: bool = True,
     ) -> None:
         """Any number of items: split into chunks that respect the per-request limits."""
+        if not synchronous:
+            self.async_logger().log_batch(run_id, metrics, params, tags)
+            return
+        self.settle()
         if len(metrics) + len(params) + len(tags) <= validation.MAX_ENTITIES_PER_BATCH and (
             len(params) <= validation.MAX_PARAMS_PER_BATCH
             and len(tags) <= validation.MAX_TAGS_PER_BATCH
@@ -226,6 +286,7 @@ class CairnClient:
             self.store.log_batch(run_id, metrics=chunk)
 
     def get_metric_history(self, run_id: str, key: str) -> list[Metric]:
+        self.settle()
         points: list[Metric] = []
         token: str | None = None
         while True:
@@ -236,6 +297,7 @@ class CairnClient:
                 return points
 
     def log_inputs(self, run_id: str, datasets: Sequence[DatasetInput]) -> None:
+        self.settle()
         self.store.log_inputs(run_id, datasets)
 
     def log_input(
@@ -255,8 +317,7 @@ class CairnClient:
         """The run's artifact repository. ``mlflow-artifacts:`` URIs resolve against the
         tracking URI, and a server's proxy is reached through the REST store's connection pool
         (same retries and credentials)."""
-        store = self.store
-        transport = store.transport if isinstance(store, RestTrackingStore) else None
+        transport = getattr(self.store, "transport", None)  # a REST store's pool, if any
         return get_artifact_repository(
             self.get_run(run_id).info.artifact_uri, self.tracking_uri, transport=transport
         )

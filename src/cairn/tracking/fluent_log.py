@@ -1,4 +1,8 @@
-"""Fluent logging and search: each call logs to the active run (starting one if needed)."""
+"""Fluent logging and search: each call logs to the active run (starting one if needed).
+
+Metrics, params and tags are queued by default and stored by a background thread; each of
+those functions takes ``synchronous=True`` to write before returning (see docs/logging.md).
+"""
 
 from __future__ import annotations
 
@@ -8,37 +12,78 @@ from pathlib import Path
 from typing import Any
 
 from cairn.entities import Dataset, Experiment, Metric, Param, Run, RunTag, ViewType
-from cairn.tracking.fluent import _active_experiment_id, active_run_id, client
+from cairn.tracking.fluent import _active_experiment_id, active_run_id, async_logger, client
 
 
-def log_param(key: str, value: Any) -> Any:
-    return client().log_param(active_run_id(), key, value)
+def log_param(key: str, value: Any, *, synchronous: bool | None = None) -> Any:
+    """Log a param of the active run; queued unless ``synchronous`` (see ``log_metric``)."""
+    logger = async_logger(synchronous)
+    if logger is None:
+        return client().log_param(active_run_id(), key, value)
+    logger.log_param(active_run_id(), key, value)
+    return value
 
 
-def log_params(params: Mapping[str, Any]) -> None:
-    client().log_batch(active_run_id(), params=[Param(k, str(v)) for k, v in params.items()])
+def log_params(params: Mapping[str, Any], *, synchronous: bool | None = None) -> None:
+    logger = async_logger(synchronous)
+    if logger is None:
+        client().log_batch(active_run_id(), params=[Param(k, str(v)) for k, v in params.items()])
+    else:
+        logger.log_params(active_run_id(), params)
 
 
 def log_metric(
-    key: str, value: float, step: int | None = None, timestamp: int | None = None
+    key: str,
+    value: float,
+    step: int | None = None,
+    timestamp: int | None = None,
+    *,
+    synchronous: bool | None = None,
 ) -> None:
-    client().log_metric(active_run_id(), key, value, timestamp, step)
+    """Log a metric point of the active run (starting a run when none is active).
+
+    By default the point is queued and the call returns at once (microseconds); a background
+    thread stores it, and ``end_run``/``cairn.flush`` report anything it could not store.
+    ``synchronous=True`` (or ``CAIRN_ASYNC_LOGGING=false``) writes before returning and
+    raises store errors here. Bad arguments (key, value type) raise here either way.
+    """
+    logger = async_logger(synchronous)
+    if logger is None:
+        client().log_metric(active_run_id(), key, value, timestamp, step)
+    else:
+        logger.log_metric(active_run_id(), key, value, timestamp, step)
 
 
 def log_metrics(
-    metrics: Mapping[str, float], step: int | None = None, timestamp: int | None = None
+    metrics: Mapping[str, float],
+    step: int | None = None,
+    timestamp: int | None = None,
+    *,
+    synchronous: bool | None = None,
 ) -> None:
+    logger = async_logger(synchronous)
+    if logger is not None:
+        logger.log_metrics(active_run_id(), metrics, timestamp, step)
+        return
     ts = int(time.time() * 1000) if timestamp is None else timestamp
     points = [Metric(k, v, ts, step or 0) for k, v in metrics.items()]
     client().log_batch(active_run_id(), metrics=points)
 
 
-def set_tag(key: str, value: Any) -> None:
-    client().set_tag(active_run_id(), key, value)
+def set_tag(key: str, value: Any, *, synchronous: bool | None = None) -> None:
+    logger = async_logger(synchronous)
+    if logger is None:
+        client().set_tag(active_run_id(), key, value)
+    else:
+        logger.set_tag(active_run_id(), key, value)
 
 
-def set_tags(tags: Mapping[str, Any]) -> None:
-    client().log_batch(active_run_id(), tags=[RunTag(k, str(v)) for k, v in tags.items()])
+def set_tags(tags: Mapping[str, Any], *, synchronous: bool | None = None) -> None:
+    logger = async_logger(synchronous)
+    if logger is None:
+        client().log_batch(active_run_id(), tags=[RunTag(k, str(v)) for k, v in tags.items()])
+    else:
+        logger.set_tags(active_run_id(), tags)
 
 
 def delete_tag(key: str) -> None:
