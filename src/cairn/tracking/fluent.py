@@ -3,6 +3,10 @@
 State (tracking URI, active experiment, run stack) lives in this module, as in MLflow, so
 ``cairn.log_metric("loss", 0.1)`` needs no handles. Each thread has its own run stack; the
 tracking URI and experiment are process-wide.
+
+Metrics, params and tags are logged asynchronously by default (queued, then batched to the
+store by a background thread); ``end_run`` and ``flush`` wait for delivery and report what
+could not be stored. See docs/logging.md.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cairn.config import Settings, settings_from_env
 from cairn.entities import Experiment, LifecycleStage, Run, RunStatus
@@ -19,6 +23,10 @@ from cairn.errors import InvalidParameterValue
 from cairn.tracking import context
 from cairn.tracking._current import current_uri, set_current_uri
 from cairn.tracking.client import CairnClient
+from cairn.tracking.delivery import AsyncLogger, registry
+
+if TYPE_CHECKING:
+    from cairn.tracking.system_metrics import SystemMetricsMonitor
 
 DEFAULT_EXPERIMENT_ID = "0"
 
@@ -29,6 +37,10 @@ class _State:
     settings: Settings | None = None
     last_run_id: str | None = None
     local: threading.local = field(default_factory=threading.local)
+    #: (tracking URI, settings, async by default, logger) for the fast logging path.
+    sink: tuple[str | None, Settings, bool, AsyncLogger] | None = None
+    #: enable/disable_system_metrics_logging(); None follows the environment.
+    system_metrics: bool | None = None
 
     def stack(self) -> list[ActiveRun]:
         if not hasattr(self.local, "runs"):
@@ -51,6 +63,41 @@ def client() -> CairnClient:
     return CairnClient(get_tracking_uri(), _settings())
 
 
+def async_logger(synchronous: bool | None) -> AsyncLogger | None:
+    """The logger a fluent logging call queues to, or None when the call is synchronous.
+
+    On every ``log_metric``'s path, so the answer is cached until the tracking URI or the
+    settings change: two identity checks instead of a client and a settings lookup.
+    """
+    if synchronous:
+        return None
+    sink = _state.sink
+    if (
+        sink is None
+        or sink[0] is not current_uri()
+        or sink[1] is not _state.settings
+        or sink[3].closed
+    ):
+        settings = _settings()
+        sink = (current_uri(), settings, settings.async_logging, client().async_logger())
+        _state.sink = sink
+    if synchronous is None and not sink[2]:
+        return None
+    return sink[3]
+
+
+def flush(timeout: float | None = None) -> None:
+    """Block until everything logged asynchronously in this process is stored.
+
+    Raises ``LoggingIncomplete`` saying what could not be delivered (each loss is reported
+    once), or what is still queued when ``timeout`` seconds pass first.
+
+    >>> cairn.log_metric("loss", 0.1)  # doctest: +SKIP
+    >>> cairn.flush()  # doctest: +SKIP
+    """
+    registry.flush(timeout=timeout, every=True)
+
+
 class ActiveRun:
     """What ``start_run`` returns; ending the ``with`` block ends the run.
 
@@ -59,6 +106,7 @@ class ActiveRun:
 
     def __init__(self, run: Run) -> None:
         self._run = run
+        self.system_metrics: SystemMetricsMonitor | None = None
 
     @property
     def info(self) -> Any:
@@ -84,7 +132,8 @@ class ActiveRun:
         else:
             status = RunStatus.FAILED
         if self in _state.stack():
-            end_run(status)
+            # an exception already propagates: losses go to stderr instead of replacing it
+            _end_run(status, raise_losses=exc_type is None)
 
 
 def set_tracking_uri(uri: str | None) -> None:
@@ -146,8 +195,13 @@ def start_run(
     nested: bool = False,
     tags: Mapping[str, Any] | None = None,
     description: str | None = None,
+    log_system_metrics: bool | None = None,
 ) -> ActiveRun:
     """Start (or with ``run_id`` resume) a run and make it active; use it as a context manager.
+
+    ``log_system_metrics`` samples CPU, memory, disk, network and GPU into ``system/...``
+    metrics until the run ends; None follows ``CAIRN_ENABLE_SYSTEM_METRICS_LOGGING`` (or
+    ``enable_system_metrics_logging()``).
 
     >>> with start_run(run_name="baseline") as run:  # doctest: +SKIP
     ...     log_metric("loss", 0.1)
@@ -174,18 +228,62 @@ def start_run(
         exp_id = str(experiment_id) if experiment_id is not None else _active_experiment_id()
         run = client().create_run(exp_id, tags=all_tags, run_name=run_name)
     active = ActiveRun(run)
+    if _system_metrics_wanted(log_system_metrics):
+        from cairn.tracking.system_metrics import monitor_run
+
+        c = client()
+        active.system_metrics = monitor_run(
+            lambda rid, metrics: c.log_batch(rid, metrics, synchronous=False), run.info.run_id
+        )
     stack.append(active)
     return active
 
 
+def _system_metrics_wanted(asked: bool | None) -> bool:
+    if asked is not None:
+        return asked
+    if _state.system_metrics is not None:
+        return _state.system_metrics
+    from cairn.tracking.system_metrics import enabled_from_env
+
+    return enabled_from_env()
+
+
+def enable_system_metrics_logging() -> None:
+    """Log system metrics for every run started from now on in this process (as MLflow's
+    function of the same name)."""
+    _state.system_metrics = True
+
+
+def disable_system_metrics_logging() -> None:
+    _state.system_metrics = False
+
+
 def end_run(status: RunStatus | str = RunStatus.FINISHED) -> None:
-    """End the innermost active run; a no-op when none is active."""
+    """End the innermost active run; a no-op when none is active.
+
+    Waits for the run's queued metrics, params and tags first, ends the run, then raises
+    ``LoggingIncomplete`` if anything logged asynchronously could not be stored.
+    """
+    _end_run(status, raise_losses=True)
+
+
+def _end_run(status: RunStatus | str, raise_losses: bool) -> None:
     stack = _state.stack()
     if not stack:
         return
+    c = client()
+    monitor = stack[-1].system_metrics
+    if monitor is not None:
+        monitor.stop()  # its last batch joins the queue before the flush below
+    c.settle()
     run = stack.pop()
-    client().set_terminated(run.info.run_id, status)
+    c.set_terminated(run.info.run_id, status)
     _state.last_run_id = run.info.run_id
+    if raise_losses:
+        c.report_losses()
+    else:
+        registry.print_losses(c.tracking_uri, every=False)
 
 
 def active_run() -> ActiveRun | None:
