@@ -11,18 +11,20 @@ the tracking URI to resolve against and may share the REST store's HTTP transpor
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from cairn.errors import InvalidParameterValue
 from cairn.store.artifacts._uri import local_path_to_uri, uri_to_local_path
 from cairn.store.artifacts.base import ArtifactRepository
-from cairn.store.artifacts.http import HttpArtifactRepository
 from cairn.store.artifacts.local import LocalArtifactRepository
-from cairn.store.tracking.rest.http import HttpTransport
+
+if TYPE_CHECKING:  # the HTTP stack (httpx) loads only when a remote URI is used
+    from cairn.store.tracking.rest.http import HttpTransport
 
 __all__ = ["get_artifact_repository", "local_path_to_uri", "supported_schemes", "uri_to_local_path"]
 
-Factory = Callable[[str, str | None, HttpTransport | None], ArtifactRepository]
+Factory = Callable[[str, "str | None", "HttpTransport | None"], ArtifactRepository]
 
 
 def _local(uri: str, _tracking: str | None, _transport: HttpTransport | None) -> ArtifactRepository:
@@ -30,6 +32,8 @@ def _local(uri: str, _tracking: str | None, _transport: HttpTransport | None) ->
 
 
 def _proxy(uri: str, tracking: str | None, transport: HttpTransport | None) -> ArtifactRepository:
+    from cairn.store.artifacts.http import HttpArtifactRepository
+
     return HttpArtifactRepository(uri, tracking, transport)
 
 
