@@ -18,6 +18,8 @@ HEAVY = (
     "torch",
     "PIL",
     "matplotlib",
+    "httpx",
+    "psutil",
 )
 
 
