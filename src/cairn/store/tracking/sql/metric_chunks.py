@@ -8,6 +8,7 @@ key collapses them on write), which makes re-sending a batch after a lost reply 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -81,6 +82,24 @@ def _order(row: Any) -> tuple[int, int, float]:
     return (row["step"], row["timestamp"], row["value"])
 
 
+@functools.cache
+def _conditional_upsert(dialect: str) -> Any:
+    """Built once per dialect: constructing ``excluded`` costs ~0.2 ms, more than the write."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    lm = t.latest_metrics
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    ins = module.insert(lm)
+    newer = sa.tuple_(ins.excluded.step, ins.excluded.timestamp, ins.excluded.value) > (
+        sa.tuple_(lm.c.step, lm.c.timestamp, lm.c.value)
+    )
+    return ins.on_conflict_do_update(
+        index_elements=["run_uuid", "key"],
+        set_={c: ins.excluded[c] for c in ("value", "timestamp", "step", "is_nan")},
+        where=newer,
+    )
+
+
 def update_latest(conn: sa.Connection, run_id: str, rows: list[dict[str, Any]]) -> None:
     """Keep, per key, the point with the highest (step, timestamp, value).
 
@@ -93,19 +112,7 @@ def update_latest(conn: sa.Connection, run_id: str, rows: list[dict[str, Any]]) 
     lm = t.latest_metrics
     name = conn.dialect.name
     if name in ("sqlite", "postgresql"):
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        module: Any = postgresql if name == "postgresql" else sqlite
-        ins = module.insert(lm)
-        newer = sa.tuple_(ins.excluded.step, ins.excluded.timestamp, ins.excluded.value) > (
-            sa.tuple_(lm.c.step, lm.c.timestamp, lm.c.value)
-        )
-        stmt = ins.on_conflict_do_update(
-            index_elements=["run_uuid", "key"],
-            set_={c: ins.excluded[c] for c in ("value", "timestamp", "step", "is_nan")},
-            where=newer,
-        )
-        conn.execute(stmt, rows)
+        conn.execute(_conditional_upsert(name), rows)
         return
     stored = {
         r.key: {"step": r.step, "timestamp": r.timestamp, "value": r.value}

@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cairn.entities import LifecycleStage, Run, RunInfo, RunStatus, RunTag
+from cairn.entities import LifecycleStage, Run, RunData, RunInfo, RunStatus, RunTag
 from cairn.errors import InvalidParameterValue, ResourceDoesNotExist
 from cairn.store.db import tables as t
 from cairn.store.tracking import validation as v
@@ -60,18 +60,29 @@ def create(
     name = _resolve_run_name(run_name, checked)
     exp = experiments.get_active_row(conn, experiment_id)
     run_id = uuid.uuid4().hex
+    info = RunInfo(
+        run_id=run_id,
+        experiment_id=str(experiment_id),
+        run_name=name,
+        user_id=user_id or "",
+        status=RunStatus.RUNNING,
+        start_time=start_time,
+        end_time=None,
+        artifact_uri=experiments.join_location(exp.artifact_location, run_id, "artifacts"),
+        lifecycle_stage=LifecycleStage.ACTIVE,
+    )
     conn.execute(
         sa.insert(t.runs).values(
             run_uuid=run_id,
             experiment_id=experiment_id,
             name=name,
-            user_id=user_id or "",
-            status=RunStatus.RUNNING.name,
+            user_id=info.user_id,
+            status=info.status.name,
             start_time=start_time,
             end_time=None,
             deleted_time=None,
-            lifecycle_stage=LifecycleStage.ACTIVE.value,
-            artifact_uri=experiments.join_location(exp.artifact_location, run_id, "artifacts"),
+            lifecycle_stage=info.lifecycle_stage.value,
+            artifact_uri=info.artifact_uri,
         )
     )
     by_key = {tag.key: tag.value for tag in checked}
@@ -80,7 +91,9 @@ def create(
         sa.insert(t.tags),
         [{"run_uuid": run_id, "key": k, "value": val} for k, val in by_key.items()],
     )
-    return load_runs(conn, [run_id])[0]
+    # The new run is exactly what was written: no need to read it back (7 queries).
+    tags = tuple(RunTag(k, val) for k, val in sorted(by_key.items()))
+    return Run(info=info, data=RunData(tags=tags))
 
 
 def get(conn: sa.Connection, run_id: str) -> Run:
