@@ -144,14 +144,16 @@ def test_whole_metric_history_follows_the_server_tokens(
 ) -> None:
     point = {"key": "m", "value": 1.0, "timestamp": 1, "step": 0}
     stub.answer(
+        Answer(404, "<html>no such endpoint</html>"),  # an MLflow server: no native series
         Answer(200, {"metrics": [point], "next_page_token": "t2"}),
         Answer(200, {"metrics": [point | {"step": 1}]}),
     )
     history = store.get_metric_history("r1", "m")
     assert [m.step for m in history] == [0, 1] and history.next_page_token is None
-    assert ("page_token", "t2") in stub.seen[1].query
+    assert stub.seen[0].path == "/prefix/api/2.0/cairn/metrics/series"
+    assert ("page_token", "t2") in stub.seen[2].query
     store.get_metric_history("r1", "m", max_results=7, page_token="t9")
-    assert stub.seen[2].query == [
+    assert stub.seen[3].query == [
         ("run_uuid", "r1"),
         ("run_id", "r1"),
         ("metric_key", "m"),

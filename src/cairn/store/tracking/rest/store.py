@@ -271,6 +271,8 @@ class RestTrackingStore(TrackingStore):
         server's page tokens (a server may page even when asked for everything)."""
         if max_results is not None:
             return self._metric_page(run_id, metric_key, max_results, page_token)
+        if page_token is None:  # the whole history: packed columns beat paged JSON ~20x
+            return Page(tuple(self.get_metric_series(run_id, metric_key).points()))
         points: list[Metric] = []
         token = page_token
         while True:
