@@ -15,18 +15,15 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cairn.config import Settings, settings_from_env
 from cairn.entities import Experiment, LifecycleStage, Run, RunStatus
 from cairn.errors import InvalidParameterValue
-from cairn.tracking import context
+from cairn.tracking import context, system_metrics
 from cairn.tracking._current import current_uri, set_current_uri
 from cairn.tracking.client import CairnClient
 from cairn.tracking.delivery import AsyncLogger, registry
-
-if TYPE_CHECKING:
-    from cairn.tracking.system_metrics import SystemMetricsMonitor
 
 DEFAULT_EXPERIMENT_ID = "0"
 
@@ -106,7 +103,7 @@ class ActiveRun:
 
     def __init__(self, run: Run) -> None:
         self._run = run
-        self.system_metrics: SystemMetricsMonitor | None = None
+        self.system_metrics: system_metrics.SystemMetricsMonitor | None = None
 
     @property
     def info(self) -> Any:
@@ -229,10 +226,8 @@ def start_run(
         run = client().create_run(exp_id, tags=all_tags, run_name=run_name)
     active = ActiveRun(run)
     if _system_metrics_wanted(log_system_metrics):
-        from cairn.tracking.system_metrics import monitor_run
-
         c = client()
-        active.system_metrics = monitor_run(
+        active.system_metrics = system_metrics.monitor_run(
             lambda rid, metrics: c.log_batch(rid, metrics, synchronous=False), run.info.run_id
         )
     stack.append(active)
@@ -244,9 +239,7 @@ def _system_metrics_wanted(asked: bool | None) -> bool:
         return asked
     if _state.system_metrics is not None:
         return _state.system_metrics
-    from cairn.tracking.system_metrics import enabled_from_env
-
-    return enabled_from_env()
+    return system_metrics.enabled_from_env()
 
 
 def enable_system_metrics_logging() -> None:
