@@ -274,7 +274,7 @@ class RestTrackingStore(TrackingStore):
         if page_token is None:  # the whole history: packed columns beat paged JSON ~20x
             return Page(tuple(self.get_metric_series(run_id, metric_key).points()))
         points: list[Metric] = []
-        token = page_token
+        token: str | None = page_token
         while True:
             page = self._metric_page(run_id, metric_key, None, token)
             points.extend(page)
