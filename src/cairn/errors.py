@@ -158,3 +158,11 @@ class LoggingIncomplete(CairnError):
 
     error_code = "DATA_LOSS"
     http_status = 500
+
+
+class SchemaEnforcementError(InvalidParameterValue):
+    """Predict-time input or params do not match the model signature. The wire code stays
+    INVALID_PARAMETER_VALUE (400) as in MLflow; ``error_class`` lets the scoring server report
+    MLflow's SCHEMA_ENFORCEMENT_FAILED without clients having to parse the message."""
+
+    error_class: ClassVar[str] = "SCHEMA_ENFORCEMENT_FAILED"

@@ -1,0 +1,1 @@
+"""Models: the MLmodel format, python_function, signatures, environments and flavors."""
