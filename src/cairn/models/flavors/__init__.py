@@ -1,0 +1,1 @@
+"""One module per ML library; each imports its library only when called."""
