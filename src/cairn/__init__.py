@@ -6,7 +6,16 @@
 ...     cairn.log_metric("loss", 0.42, step=1)
 
 Importing cairn loads no heavy library (SQLAlchemy, pandas, numpy...): they load on first use.
+The model modules load on first access too, under MLflow's names:
+
+>>> import cairn
+>>> cairn.sklearn.__name__
+'cairn.models.flavors.sklearn'
 """
+
+import importlib as _importlib
+import sys as _sys
+from types import ModuleType as _ModuleType
 
 from cairn import data
 from cairn.entities import RunStatus, ViewType
@@ -88,3 +97,28 @@ __all__ = [
     "set_tracking_uri",
     "start_run",
 ]
+
+#: ``cairn.<name>`` -> the module it loads on first access (``from cairn import sklearn``).
+_LAZY_MODULES = {
+    "pyfunc": "cairn.models.pyfunc",
+    "sklearn": "cairn.models.flavors.sklearn",
+    "xgboost": "cairn.models.flavors.xgboost",
+    "lightgbm": "cairn.models.flavors.lightgbm",
+    "onnx": "cairn.models.flavors.onnx",
+}
+
+
+def __getattr__(name: str) -> _ModuleType:
+    """Load a model module on first access, so ``import cairn`` stays light."""
+    target = _LAZY_MODULES.get(name)
+    if target is None:
+        raise AttributeError(f"module 'cairn' has no attribute {name!r}")
+    try:
+        module = _importlib.import_module(target)
+    except ModuleNotFoundError as exc:
+        if exc.name != target:
+            raise  # the module exists but something it needs is missing: say what
+        raise AttributeError(f"module 'cairn' has no attribute {name!r} yet") from exc
+    globals()[name] = module
+    _sys.modules.setdefault(f"cairn.{name}", module)  # `import cairn.sklearn` works afterwards
+    return module

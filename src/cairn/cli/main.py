@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cairn.cli import db, experiments, runs, server, sync
+from cairn.cli import db, experiments, models, runs, server, sync
 from cairn.cli._context import CliState
 from cairn.cli._errors import describe_failure
 from cairn.config import settings_from_env
@@ -61,6 +61,7 @@ cli.add_command(db.db_group)
 cli.add_command(server.server_command)
 cli.add_command(server.ui_command)
 cli.add_command(sync.sync_command)
+cli.add_command(models.models_group)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,7 +32,12 @@ from cairn.entities import (
     ExperimentTag,
     FileInfo,
     InputTag,
+    LoggedModel,
+    LoggedModelParam,
+    LoggedModelStatus,
+    LoggedModelTag,
     Metric,
+    ModelOutput,
     Page,
     Param,
     Run,
@@ -43,7 +48,12 @@ from cairn.entities import (
 )
 from cairn.store.artifacts import ArtifactRepository, get_artifact_repository
 from cairn.store.tracking import validation
-from cairn.store.tracking.base import SEARCH_MAX_RESULTS_DEFAULT, TrackingStore
+from cairn.store.tracking.base import (
+    LOGGED_MODELS_MAX_RESULTS_DEFAULT,
+    SEARCH_MAX_RESULTS_DEFAULT,
+    LoggedModelOrder,
+    TrackingStore,
+)
 from cairn.store.tracking.registry import open_tracking_store
 from cairn.tracking import artifact_encoding as enc
 from cairn.tracking._current import current_uri
@@ -312,15 +322,82 @@ class CairnClient:
             input_tags.append(InputTag("mlflow.data.context", context))
         self.store.log_inputs(run_id, [DatasetInput(dataset, tuple(input_tags))])
 
+    def log_outputs(self, run_id: str, models: Sequence[ModelOutput]) -> None:
+        self.settle()
+        self.store.log_outputs(run_id, models)
+
+    # --- logged models (MLflow 3.x) ------------------------------------------------------------
+    def create_logged_model(
+        self,
+        experiment_id: str,
+        name: str | None = None,
+        source_run_id: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        tags: Mapping[str, Any] | None = None,
+        model_type: str | None = None,
+    ) -> LoggedModel:
+        """A new PENDING model; ``log_model`` finalizes it once its files are uploaded."""
+        return self.store.create_logged_model(
+            str(experiment_id),
+            name,
+            source_run_id,
+            [LoggedModelTag(k, str(v)) for k, v in (tags or {}).items()],
+            [LoggedModelParam(k, str(v)) for k, v in (params or {}).items()],
+            model_type,
+        )
+
+    def get_logged_model(self, model_id: str) -> LoggedModel:
+        self.settle()  # its metrics may still be queued
+        return self.store.get_logged_model(model_id)
+
+    def finalize_logged_model(
+        self, model_id: str, status: LoggedModelStatus | str | int
+    ) -> LoggedModel:
+        return self.store.finalize_logged_model(model_id, LoggedModelStatus.parse(status))
+
+    def set_logged_model_tags(self, model_id: str, tags: Mapping[str, Any]) -> None:
+        items = [LoggedModelTag(k, str(v)) for k, v in tags.items()]
+        self.store.set_logged_model_tags(model_id, items)
+
+    def log_model_params(self, model_id: str, params: Mapping[str, Any]) -> None:
+        items = [LoggedModelParam(k, str(v)) for k, v in params.items()]
+        self.store.log_logged_model_params(model_id, items)
+
+    def search_logged_models(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        max_results: int = LOGGED_MODELS_MAX_RESULTS_DEFAULT,
+        order_by: Sequence[LoggedModelOrder | Mapping[str, Any]] | None = None,
+        page_token: str | None = None,
+    ) -> Page[LoggedModel]:
+        """``order_by`` entries may be MLflow's dicts (``{"field_name": ..., "ascending":
+        ...}``) as well as ``LoggedModelOrder``."""
+        orders = [
+            o if isinstance(o, LoggedModelOrder) else LoggedModelOrder(**o) for o in order_by or ()
+        ]
+        self.settle()
+        return self.store.search_logged_models(
+            [str(e) for e in experiment_ids], filter_string, (), max_results, orders, page_token
+        )
+
+    def log_model_artifacts(self, model_id: str, local_dir: str | Path) -> None:
+        """Upload a saved model directory to the logged model's artifact location."""
+        location = self.get_logged_model(model_id).artifact_location
+        self.artifact_repository(location).log_artifacts(local_dir)
+
     # --- artifacts -----------------------------------------------------------------------------
+    def artifact_repository(self, artifact_uri: str) -> ArtifactRepository:
+        """The repository of any artifact root this client's store hands out (a run's, a
+        logged model's), reaching a server's proxy through the REST store's connection pool."""
+        transport = getattr(self.store, "transport", None)
+        return get_artifact_repository(artifact_uri, self.tracking_uri, transport=transport)
+
     def _repo(self, run_id: str) -> ArtifactRepository:
         """The run's artifact repository. ``mlflow-artifacts:`` URIs resolve against the
         tracking URI, and a server's proxy is reached through the REST store's connection pool
         (same retries and credentials)."""
-        transport = getattr(self.store, "transport", None)  # a REST store's pool, if any
-        return get_artifact_repository(
-            self.get_run(run_id).info.artifact_uri, self.tracking_uri, transport=transport
-        )
+        return self.artifact_repository(self.get_run(run_id).info.artifact_uri)
 
     def log_artifact(
         self, run_id: str, local_path: str | Path, artifact_path: str | None = None
