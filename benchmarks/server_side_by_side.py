@@ -35,40 +35,25 @@ import functools
 import hashlib
 import os
 import random
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import traceback
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from _common import console, fmt_duration, fmt_rate, machine_line, new_table
+from _common import console, fmt_duration, new_table
+from _report import fmt_value
+from _servers import SERVERS, Server, prologue, run_main, scratch_dir
 
 if TYPE_CHECKING:
     from mlflow import MlflowClient
 
-SERVERS = ("mlflow", "cairn")
 BASE_TS = 1_700_000_000_000
 ARTIFACT_MIB = 64
-HEALTH_POLL_S = 0.02
-START_TIMEOUT_S = 180.0
-# The client must fail fast on a broken server instead of retrying for minutes; no telemetry.
-CLIENT_ENV = {
-    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
-    "MLFLOW_HTTP_REQUEST_TIMEOUT": "300",
-    "MLFLOW_DISABLE_TELEMETRY": "true",
-    "DO_NOT_TRACK": "true",
-}
 SEARCH_SHAPES: dict[str, tuple[str, list[str] | None]] = {
     "no filter, order by start_time DESC": ("", ["attributes.start_time DESC"]),
     "metrics.m > 0.5": ("metrics.m > 0.5", None),
@@ -103,110 +88,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-# --------------------------------------------------------------------------- servers
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def server_argv(name: str, root: Path, port: int, workers: int) -> list[str]:
-    common = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    if name == "mlflow":
-        return [
-            *(sys.executable, "-m", "mlflow", "server"),
-            *("--backend-store-uri", f"sqlite:///{root}/mlflow.db"),
-            *("--artifacts-destination", str(root / "mlartifacts")),
-            *common,
-        ]
-    return [
-        *(sys.executable, "-m", "cairn.cli", "server"),
-        *("--backend-store-uri", str(root)),
-        *("--artifacts-destination", str(root / "artifacts")),
-        *common,
-    ]
-
-
-def server_env(job_runner: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "CAIRN_"))}
-    env.update(MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true")
-    # mlflow server otherwise starts 7 huey consumer processes for its GenAI job runner
-    env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "true" if job_runner else "false"
-    return env
-
-
-@dataclass
-class Server:
-    """One server subprocess (in its own process group, so that its workers die with it)."""
-
-    name: str
-    root: Path
-    workers: int
-    job_runner: bool = False
-    port: int = 0
-    proc: subprocess.Popen[bytes] | None = None
-    log_path: Path | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> float:
-        """Start the server and return the seconds until ``/health`` answered 200."""
-        self.port = free_port()
-        self.log_path = self.root.parent / f"{self.root.name}.log"
-        log = self.log_path.open("ab")
-        argv = server_argv(self.name, self.root, self.port, self.workers)
-        started = time.perf_counter()
-        self.proc = subprocess.Popen(
-            argv,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=server_env(self.job_runner),
-            cwd=self.root,
-            start_new_session=True,
-        )
-        log.close()
-        while time.perf_counter() - started < START_TIMEOUT_S:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} server exited: {self.log_tail()}")
-            if _healthy(self.url):
-                return time.perf_counter() - started
-            time.sleep(HEALTH_POLL_S)
-        raise RuntimeError(f"{self.name} server not healthy in {START_TIMEOUT_S:.0f} s")
-
-    def stop(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        # TERM lets the server shut down cleanly; the KILL afterwards takes any straggler of
-        # its process group (mlflow's job-runner consumers outlive their parent).
-        for sig, wait_s in ((signal.SIGTERM, 15.0), (signal.SIGKILL, 10.0)):
-            try:
-                os.killpg(proc.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                proc.wait(wait_s)
-            except subprocess.TimeoutExpired:
-                continue
-
-    def log_tail(self, chars: int = 2000) -> str:
-        if self.log_path is None or not self.log_path.exists():
-            return ""
-        return self.log_path.read_text(errors="replace")[-chars:]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-            return bool(response.status == 200)
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
 # --------------------------------------------------------------------------- results
 
 
@@ -234,18 +115,6 @@ def speedup(measure: Measure, mlflow: float | str | None, cairn: float | str | N
         return "-"
     ratio = cairn / mlflow if measure.higher_is_better else mlflow / cairn
     return f"{ratio:.2f}x"
-
-
-def fmt_value(unit: str, value: float | str | None) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        return f"[red]{value}[/red]"
-    if unit == "s":
-        return fmt_duration(value)
-    if unit == "ms":
-        return f"{value:.1f} ms"
-    return fmt_rate(value) if value >= 100 else f"{value:.1f}"
 
 
 def print_results(results: Results, servers: tuple[str, ...]) -> None:
@@ -512,37 +381,17 @@ def bench_server(
     return runner.failures
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main() -> None:
     args = parse_args()
-    # SIGTERM (and SIGINT, even where a shell started us ignoring it) unwinds through the
-    # finally blocks, which stop the servers.
-    signal.signal(signal.SIGTERM, _interrupt)
-    signal.signal(signal.SIGINT, _interrupt)
-    os.environ.update(CLIENT_ENV)
-    console.print(machine_line())
-    import mlflow
-
-    console.print(
-        f"mlflow {mlflow.__version__} client; servers on SQLite, {args.workers} worker(s)"
-    )
-    base = Path(tempfile.mkdtemp(prefix="cairn-side-by-side-"))
-    blob = base / f"blob-{ARTIFACT_MIB}MiB.bin"
-    blob.write_bytes(os.urandom(ARTIFACT_MIB * 2**20))
+    prologue(args.workers, client=" client")
     results = Results()
     failures: dict[str, list[str]] = {}
     started = time.perf_counter()
-    try:
+    with scratch_dir("cairn-side-by-side-", args.keep) as base:
+        blob = base / f"blob-{ARTIFACT_MIB}MiB.bin"
+        blob.write_bytes(os.urandom(ARTIFACT_MIB * 2**20))
         for name in args.servers:
             failures[name] = bench_server(name, args, results, base, blob)
-    finally:
-        if args.keep:
-            console.print(f"data kept in {base}")
-        else:
-            shutil.rmtree(base, ignore_errors=True)
     console.print()
     print_results(results, args.servers)
     mlflow_pages, cairn_pages = results.pages.get("mlflow", {}), results.pages.get("cairn", {})
@@ -560,8 +409,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except KeyboardInterrupt:
-        console.print("interrupted (servers stopped)")
-        sys.exit(130)
+    run_main(main)
