@@ -268,4 +268,6 @@ def test_agrees_with_mlflow_on_an_mlflow_sklearn_model(tmp_path: Path) -> None:
     theirs = mlflow_infer(path, "sklearn")
     ours = infer_pip_requirements(path, [], loader="mlflow.pyfunc:load_model")
     assert {_pin("scikit-learn", "scikit-learn"), _pin("numpy", "numpy")} <= set(ours)
-    assert set(ours) <= set(theirs)
+    # cloudpickle unpickles this model, so finding it is right; whether MLflow lists it
+    # depends on whether one of its own modules imported cloudpickle before the model did.
+    assert set(ours) - {_pin("cloudpickle", "cloudpickle")} <= set(theirs)
