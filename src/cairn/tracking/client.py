@@ -1,7 +1,8 @@
 """``CairnClient``: the explicit, id-based API (MLflow's ``MlflowClient`` names).
 
 The fluent API (``cairn.start_run`` ...) is a thin layer over this client. Stores are opened
-once per tracking URI and process, so engines and connection pools are reused.
+once per tracking URI and process (:mod:`cairn.tracking.store_cache`), so engines and
+connection pools are reused.
 
 Logging here is synchronous by default (errors raise at the call); ``synchronous=False``
 queues the write for the same background sender the fluent API uses. Every read and every
@@ -18,9 +19,8 @@ reads its own writes, in order (see docs/logging.md).
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,7 @@ from cairn.entities import (
     FileInfo,
     InputTag,
     LoggedModel,
-    LoggedModelParam,
     LoggedModelStatus,
-    LoggedModelTag,
     Metric,
     ModelOutput,
     Page,
@@ -47,47 +45,24 @@ from cairn.entities import (
     ViewType,
 )
 from cairn.store.artifacts import ArtifactRepository, get_artifact_repository
-from cairn.store.tracking import validation
 from cairn.store.tracking.base import (
     LOGGED_MODELS_MAX_RESULTS_DEFAULT,
     SEARCH_MAX_RESULTS_DEFAULT,
     LoggedModelOrder,
     TrackingStore,
 )
-from cairn.store.tracking.registry import open_tracking_store
 from cairn.tracking import artifact_encoding as enc
+from cairn.tracking import logged_models as lm
 from cairn.tracking._current import current_uri
+from cairn.tracking.batch_split import split_batch
 from cairn.tracking.delivery import AsyncLogger, DeliveryOptions, registry
+from cairn.tracking.store_cache import close_stores, store_for
 
-_STORES: dict[tuple[str | None, Settings], TrackingStore] = {}
-_STORES_LOCK = threading.Lock()
-
-
-def _store_for(tracking_uri: str | None, settings: Settings) -> TrackingStore:
-    key = (tracking_uri, settings)
-    with _STORES_LOCK:
-        if key not in _STORES:
-            _STORES[key] = open_tracking_store(tracking_uri, settings)
-        return _STORES[key]
-
-
-def close_stores() -> None:
-    """Close every store this process opened (tests, or a long-lived process switching URIs),
-    after delivering what was logged asynchronously to them."""
-    registry.close_all()
-    with _STORES_LOCK:
-        for store in _STORES.values():
-            store.close()
-        _STORES.clear()
+__all__ = ["CairnClient", "close_stores", "now_ms"]
 
 
 def now_ms() -> int:
     return int(time.time() * 1000)
-
-
-def _chunked(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class CairnClient:
@@ -99,7 +74,7 @@ class CairnClient:
     @property
     def store(self) -> TrackingStore:
         if self._store is None:
-            self._store = _store_for(self.tracking_uri, self._settings)
+            self._store = store_for(self.tracking_uri, self._settings)
         return self._store
 
     # --- asynchronous logging ------------------------------------------------------------------
@@ -282,18 +257,8 @@ class CairnClient:
             self.async_logger().log_batch(run_id, metrics, params, tags)
             return
         self.settle()
-        if len(metrics) + len(params) + len(tags) <= validation.MAX_ENTITIES_PER_BATCH and (
-            len(params) <= validation.MAX_PARAMS_PER_BATCH
-            and len(tags) <= validation.MAX_TAGS_PER_BATCH
-        ):
-            self.store.log_batch(run_id, metrics, params, tags)
-            return
-        for chunk in _chunked(params, validation.MAX_PARAMS_PER_BATCH):
-            self.store.log_batch(run_id, params=chunk)
-        for chunk in _chunked(tags, validation.MAX_TAGS_PER_BATCH):
-            self.store.log_batch(run_id, tags=chunk)
-        for chunk in _chunked(metrics, validation.MAX_METRICS_PER_BATCH):
-            self.store.log_batch(run_id, metrics=chunk)
+        for batch_metrics, batch_params, batch_tags in split_batch(metrics, params, tags):
+            self.store.log_batch(run_id, batch_metrics, batch_params, batch_tags)
 
     def get_metric_history(self, run_id: str, key: str) -> list[Metric]:
         self.settle()
@@ -337,13 +302,9 @@ class CairnClient:
         model_type: str | None = None,
     ) -> LoggedModel:
         """A new PENDING model; ``log_model`` finalizes it once its files are uploaded."""
+        tag_items, param_items = lm.model_tags(tags or {}), lm.model_params(params or {})
         return self.store.create_logged_model(
-            str(experiment_id),
-            name,
-            source_run_id,
-            [LoggedModelTag(k, str(v)) for k, v in (tags or {}).items()],
-            [LoggedModelParam(k, str(v)) for k, v in (params or {}).items()],
-            model_type,
+            str(experiment_id), name, source_run_id, tag_items, param_items, model_type
         )
 
     def get_logged_model(self, model_id: str) -> LoggedModel:
@@ -356,12 +317,10 @@ class CairnClient:
         return self.store.finalize_logged_model(model_id, LoggedModelStatus.parse(status))
 
     def set_logged_model_tags(self, model_id: str, tags: Mapping[str, Any]) -> None:
-        items = [LoggedModelTag(k, str(v)) for k, v in tags.items()]
-        self.store.set_logged_model_tags(model_id, items)
+        self.store.set_logged_model_tags(model_id, lm.model_tags(tags))
 
     def log_model_params(self, model_id: str, params: Mapping[str, Any]) -> None:
-        items = [LoggedModelParam(k, str(v)) for k, v in params.items()]
-        self.store.log_logged_model_params(model_id, items)
+        self.store.log_logged_model_params(model_id, lm.model_params(params))
 
     def search_logged_models(
         self,
@@ -373,9 +332,7 @@ class CairnClient:
     ) -> Page[LoggedModel]:
         """``order_by`` entries may be MLflow's dicts (``{"field_name": ..., "ascending":
         ...}``) as well as ``LoggedModelOrder``."""
-        orders = [
-            o if isinstance(o, LoggedModelOrder) else LoggedModelOrder(**o) for o in order_by or ()
-        ]
+        orders = lm.search_orders(order_by)
         self.settle()
         return self.store.search_logged_models(
             [str(e) for e in experiment_ids], filter_string, (), max_results, orders, page_token
