@@ -28,6 +28,8 @@ class SlowStore(SqlTrackingStore):
 
     delay = 0.0
     calls = 0
+    #: While cleared, every bulk write waits for it (a store that is stuck, not just slow).
+    gate: threading.Event | None = None
 
     def log_metric_series(
         self,
@@ -37,6 +39,8 @@ class SlowStore(SqlTrackingStore):
         tags: Sequence[RunTag] = (),
     ) -> None:
         self.calls += 1
+        if self.gate is not None:
+            self.gate.wait(30)
         time.sleep(self.delay)
         super().log_metric_series(run_id, series, params, tags)
 
@@ -100,16 +104,22 @@ def test_a_full_queue_blocks_the_producer_and_drops_nothing(slow_store: SlowStor
     logger.sender.close(1)
 
 
-def test_logging_returns_before_a_slow_store_has_written(slow_store: SlowStore) -> None:
-    slow_store.delay = 0.5
+def test_logging_returns_while_the_store_is_stuck(slow_store: SlowStore) -> None:
+    """No wall-clock bound: the store blocks every write until released, so the loop can only
+    finish if logging does not wait for the store."""
+    slow_store.gate = threading.Event()
     run_id = slow_store.create_run("0").info.run_id
     logger = AsyncLogger(slow_store, DeliveryOptions(batch_window=0.0))
-    started = time.monotonic()
-    for step in range(1000):
-        logger.log_metric(run_id, "loss", float(step), step=step)
-    assert time.monotonic() - started < 0.25
+    producer = threading.Thread(
+        target=lambda: [logger.log_metric(run_id, "loss", float(i), step=i) for i in range(1000)]
+    )
+    producer.start()
+    producer.join(30)
+    assert not producer.is_alive()  # all 1000 calls returned while the store was stuck
+    assert _steps(slow_store, run_id, "loss") == []
     with pytest.raises(LoggingIncomplete, match="still waiting to be delivered"):
         logger.flush(timeout=0.01)
+    slow_store.gate.set()
     logger.flush()
     assert _steps(slow_store, run_id, "loss") == list(range(1000))
     logger.sender.close(1)

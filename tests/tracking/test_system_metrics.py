@@ -129,7 +129,7 @@ def test_stop_returns_promptly_even_with_a_long_interval() -> None:
     started = time.monotonic()
     monitor.stop()
 
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 5.0  # far below the 10 s interval, even on a busy box
     assert not any(t.name == "cairn-system-metrics" for t in threading.enumerate())
 
 

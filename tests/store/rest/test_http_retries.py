@@ -91,7 +91,7 @@ def test_retry_after_is_capped_by_backoff_max(stub: StubServer) -> None:
     try:
         started = time.monotonic()
         store.get_experiment("1")
-        assert time.monotonic() - started < 2
+        assert time.monotonic() - started < 30  # not the 3600 s the server asked for
     finally:
         store.close()
 

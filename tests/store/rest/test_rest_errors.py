@@ -100,12 +100,12 @@ def test_success_with_a_non_json_body_is_reported(
 
 
 def test_a_slow_server_times_out_after_the_configured_time(stub: StubServer) -> None:
-    stub.answer(Answer(200, EXPERIMENT, delay=2.0))
+    stub.answer(Answer(200, EXPERIMENT, delay=10.0))
     store = RestTrackingStore(stub.url, dataclasses.replace(FAST, timeout=0.2, max_retries=0))
     started = time.monotonic()
     with pytest.raises(ServiceUnavailable, match=r"timed out after 1 attempt \(timeout 0.2 s\)"):
         store.get_experiment("1")
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 5  # well before the server's 10 s answer
     store.close()
 
 
