@@ -105,6 +105,7 @@ _LAZY_MODULES = {
     "xgboost": "cairn.models.flavors.xgboost",
     "lightgbm": "cairn.models.flavors.lightgbm",
     "onnx": "cairn.models.flavors.onnx",
+    "pytorch": "cairn.models.flavors.pytorch",
 }
 
 
