@@ -28,6 +28,10 @@ import pytest
 from compat_server import CompatServer, start_server
 from mlflow import MlflowClient
 
+import cairn
+from cairn.tracking import fluent as cairn_fluent
+from cairn.tracking.client import close_stores
+
 with warnings.catch_warnings():
     # Importing mlflow.pyfunc infers schemas for MLflow's own agent types and warns that an
     # `Any` hint in them is not validated: MLflow's internals, not something a test can change.
@@ -179,3 +183,17 @@ def rest(server: CompatServer) -> Iterator[Callable[..., Any]]:
             return http.request(method, path, **kwargs)
 
         yield call
+
+
+@pytest.fixture
+def cairn_client_on(server: CompatServer, experiment_id: str) -> Iterator[str]:
+    """cairn's fluent API (``cairn.start_run`` & co.) pointed at the same server and
+    experiment as ``fluent``; yields the experiment id and resets cairn's state afterwards."""
+    cairn_fluent._reset_for_tests()
+    cairn.set_tracking_uri(server.url)
+    cairn.set_experiment(experiment_id=experiment_id)
+    yield experiment_id
+    while cairn.active_run():
+        cairn.end_run()
+    cairn_fluent._reset_for_tests()
+    close_stores()

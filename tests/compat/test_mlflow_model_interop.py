@@ -3,7 +3,6 @@ cairn logs, MLflow loads; predictions are identical both ways."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import mlflow
@@ -11,15 +10,12 @@ import mlflow.pyfunc
 import mlflow.sklearn
 import numpy as np
 import pytest
-from compat_server import CompatServer
 from mlflow import MlflowClient
 from mlflow.entities import LoggedModelStatus
 from sklearn.linear_model import LogisticRegression
 
 import cairn
 from cairn.models import pyfunc as cairn_pyfunc
-from cairn.tracking import fluent as cairn_fluent
-from cairn.tracking.client import close_stores
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning"
@@ -31,19 +27,6 @@ def _fitted() -> tuple[Any, np.ndarray]:
     x = rng.normal(size=(50, 3))
     y = (x[:, 0] - x[:, 2] > 0).astype(np.int64)
     return LogisticRegression().fit(x, y), x
-
-
-@pytest.fixture
-def cairn_client_on(server: CompatServer, experiment_id: str) -> Iterator[str]:
-    """cairn's fluent API pointed at the same server and experiment; reset afterwards."""
-    cairn_fluent._reset_for_tests()
-    cairn.set_tracking_uri(server.url)
-    cairn.set_experiment(experiment_id=experiment_id)
-    yield experiment_id
-    while cairn.active_run():
-        cairn.end_run()
-    cairn_fluent._reset_for_tests()
-    close_stores()
 
 
 def test_mlflow_logged_model_loads_in_cairn(fluent: str, cairn_client_on: str) -> None:

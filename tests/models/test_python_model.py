@@ -86,3 +86,37 @@ def test_requirements_are_inferred_from_what_the_model_imports(tmp_path: Path) -
 def test_a_model_without_predict_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidParameterValue, match="predict"):
         pyfunc.save_model(tmp_path / "m", python_model=object())
+
+
+def test_signature_from_an_example_has_the_outputs_mlflow_infers(tmp_path: Path) -> None:
+    """The example is run through the saved model (artifacts loaded) for the output schema,
+    as MLflow's save does; the caller's own object is left as it was."""
+    import mlflow.pyfunc
+    import numpy as np
+
+    class MlflowScaled(mlflow.pyfunc.PythonModel):
+        def load_context(self, context: Any) -> None:
+            self.factor = float(Path(context.artifacts["factor"]).read_text())
+
+        def predict(self, context: Any, model_input: np.ndarray, params: Any = None) -> Any:
+            return np.asarray(model_input) * self.factor
+
+    class CairnScaled(pyfunc.PythonModel):
+        load_context = MlflowScaled.load_context
+        predict = MlflowScaled.predict
+
+    factor = tmp_path / "factor.txt"
+    factor.write_text("3")
+    kwargs: dict[str, Any] = {
+        "artifacts": {"factor": str(factor)},
+        "input_example": np.array([[1.0, 2.0]]),
+        "pip_requirements": [],
+    }
+    model = CairnScaled()
+    saved = pyfunc.save_model(tmp_path / "cairn", python_model=model, **kwargs)
+    mlflow.pyfunc.save_model(str(tmp_path / "mlflow"), python_model=MlflowScaled(), **kwargs)
+
+    expected = mlflow.pyfunc.load_model(str(tmp_path / "mlflow")).metadata.signature.to_dict()
+    assert saved.signature == expected
+    assert saved.signature is not None and saved.signature["outputs"] is not None
+    assert not hasattr(model, "factor")

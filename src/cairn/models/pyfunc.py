@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -138,6 +138,17 @@ def load_model(model_uri: str | Path, dst_path: str | None = None) -> PyFuncMode
     return load_local(local_model_dir(str(model_uri), dst_path))
 
 
+def _saved_predict(root: Path, conf: Mapping[str, Any]) -> Callable[..., Any]:
+    """``predict(data, params)`` of the model as saved (its pickle, its copied artifacts, its
+    ``load_context``): the signature's outputs come from running it on the input example, as
+    MLflow's save does, without calling ``load_context`` on the caller's own object."""
+
+    def predict(data: Any, params: dict[str, Any] | None) -> Any:
+        return pm.load_pyfunc(root, conf).predict(data, params=params)
+
+    return predict
+
+
 def save_model(
     path: str | Path,
     python_model: Any,
@@ -166,6 +177,7 @@ def save_model(
         extra_pip_requirements=extra_pip_requirements,
         metadata=metadata,
         infer_requirements=True,
+        predict=_saved_predict(root, conf),
     )
     pinned = f"cloudpickle=={cloudpickle.__version__}"
     return finish_model(root, {PYFUNC: conf}, [pinned], options)
