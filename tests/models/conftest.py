@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from fluent_state import private_tracking_dir
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +25,9 @@ def xy() -> tuple[Any, Any]:
     x = rng.normal(size=(40, 3))
     y = (x[:, 0] + x[:, 1] > 0).astype(int)
     return x, y
+
+
+@pytest.fixture
+def tracking_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The fluent API on a private tracking directory (models log into runs)."""
+    yield from private_tracking_dir(tmp_path, monkeypatch)

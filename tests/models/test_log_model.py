@@ -3,7 +3,6 @@ its artifact location, loadable by ``models:/`` and ``runs:/`` alike."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,27 +16,11 @@ from cairn.models import logged, pyfunc
 from cairn.models.flavors import sklearn as cairn_sklearn
 from cairn.models.mlmodel import read_model
 from cairn.store.artifacts import uri_to_local_path
-from cairn.tracking import fluent
-from cairn.tracking.client import CairnClient, close_stores
+from cairn.tracking.client import CairnClient
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning"
 )
-
-
-@pytest.fixture
-def tracking_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The fluent API on a private tracking directory, with no run or setting leaking in."""
-    for name in ("CAIRN_TRACKING_URI", "MLFLOW_TRACKING_URI", "MLFLOW_RUN_ID", "CAIRN_RUN_ID"):
-        monkeypatch.delenv(name, raising=False)
-    fluent._reset_for_tests()
-    directory = tmp_path / "tracking"
-    cairn.set_tracking_uri(str(directory))
-    yield directory
-    while cairn.active_run():
-        cairn.end_run()
-    fluent._reset_for_tests()
-    close_stores()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +15,7 @@ from cairn.entities import LoggedModelStatus
 from cairn.errors import InvalidParameterValue
 from cairn.models import pyfunc
 from cairn.models.flavors import pytorch as cairn_torch
-from cairn.tracking import fluent
-from cairn.tracking.client import CairnClient, close_stores
+from cairn.tracking.client import CairnClient
 
 # MLflow's wrapper feeds torch a read-only DataFrame array (UserWarning); torch.jit is
 # deprecated (FutureWarning); torch.export and MLflow raise DeprecationWarnings of their own.
@@ -218,20 +216,6 @@ def test_state_dict_moves_both_ways(tmp_path: Path, net: Any) -> None:
     ):
         assert loaded.keys() == net.state_dict().keys()
         assert all(torch.equal(loaded[k], v) for k, v in net.state_dict().items())
-
-
-@pytest.fixture
-def tracking_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The fluent API on a private tracking directory, with no run or setting leaking in."""
-    for name in ("CAIRN_TRACKING_URI", "MLFLOW_TRACKING_URI", "MLFLOW_RUN_ID", "CAIRN_RUN_ID"):
-        monkeypatch.delenv(name, raising=False)
-    fluent._reset_for_tests()
-    cairn.set_tracking_uri(str(tmp_path / "tracking"))
-    yield tmp_path / "tracking"
-    while cairn.active_run():
-        cairn.end_run()
-    fluent._reset_for_tests()
-    close_stores()
 
 
 def test_logged_model_and_state_dict_load_back_by_uri(tracking_dir: Path, net: Any, x: Any) -> None:
