@@ -15,6 +15,17 @@ from cairn.entities.logged_model import (
 )
 from cairn.entities.metric import Metric, MetricSeries
 from cairn.entities.page import Page
+from cairn.entities.registry import (
+    ModelVersion,
+    ModelVersionStage,
+    ModelVersionStatus,
+    ModelVersionTag,
+    RegisteredModel,
+    RegisteredModelAlias,
+    RegisteredModelTag,
+    RegistryEvent,
+    RegistryEventType,
+)
 from cairn.entities.run import Run, RunData, RunInfo, RunInputs, RunOutputs
 from cairn.entities.run_bundle import RunBundle
 
@@ -35,8 +46,17 @@ __all__ = [
     "MetricSeries",
     "ModelInput",
     "ModelOutput",
+    "ModelVersion",
+    "ModelVersionStage",
+    "ModelVersionStatus",
+    "ModelVersionTag",
     "Page",
     "Param",
+    "RegisteredModel",
+    "RegisteredModelAlias",
+    "RegisteredModelTag",
+    "RegistryEvent",
+    "RegistryEventType",
     "Run",
     "RunBundle",
     "RunData",

@@ -18,6 +18,8 @@ def test_package_exports_exactly_the_store_entry_points() -> None:
         "parse_filter",
         "select_experiment_ids",
         "select_logged_model_ids",
+        "select_model_version_keys",
+        "select_registered_model_keys",
         "select_run_ids",
     ]
 

@@ -297,3 +297,101 @@ run_model_outputs = sa.Table(
     mysql_engine="InnoDB",
     mysql_charset="utf8mb4",
 )
+
+
+# --- Model Registry -------------------------------------------------------------------------
+#: Registered models keep a surrogate key so a rename touches one row; ``next_version`` is the
+#: per-model counter that makes version numbers increase and never come back after a delete.
+registered_models = sa.Table(
+    "registered_models",
+    metadata,
+    sa.Column("model_key", BigId(), primary_key=True, autoincrement=True),
+    sa.Column("name", Str(256), nullable=False, unique=True),
+    sa.Column("creation_timestamp", sa.BigInteger, nullable=False),
+    sa.Column("last_updated_timestamp", sa.BigInteger, nullable=False),
+    sa.Column("description", LongText(), nullable=True),
+    sa.Column("user_id", Str(256), nullable=True),
+    sa.Column("next_version", sa.Integer, nullable=False),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+
+def _registered_model_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("registered_models.model_key", ondelete="CASCADE")
+
+
+registered_model_tags = sa.Table(
+    "registered_model_tags",
+    metadata,
+    sa.Column("model_key", BigId(), _registered_model_fk(), primary_key=True),
+    sa.Column("key", Str(250), primary_key=True),
+    sa.Column("value", LongText(), nullable=False),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+registered_model_aliases = sa.Table(
+    "registered_model_aliases",
+    metadata,
+    sa.Column("model_key", BigId(), _registered_model_fk(), primary_key=True),
+    sa.Column("alias", Str(255), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+#: Deleted versions stay as rows in stage ``Deleted_Internal`` with redacted locations, so their
+#: numbers stay taken and the audit history keeps pointing at something.
+model_versions = sa.Table(
+    "model_versions",
+    metadata,
+    sa.Column("model_key", BigId(), _registered_model_fk(), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("creation_timestamp", sa.BigInteger, nullable=False),
+    sa.Column("last_updated_timestamp", sa.BigInteger, nullable=False),
+    sa.Column("user_id", Str(256), nullable=True),
+    sa.Column("current_stage", Str(20), nullable=False),
+    sa.Column("description", LongText(), nullable=True),
+    sa.Column("source", Str(2200), nullable=False),
+    sa.Column("run_id", Str(32), nullable=True),
+    sa.Column("run_link", Str(2200), nullable=True),
+    sa.Column("status", Str(32), nullable=False),
+    sa.Column("status_message", Str(500), nullable=True),
+    sa.Column("model_id", Str(36), nullable=True),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+model_version_tags = sa.Table(
+    "model_version_tags",
+    metadata,
+    sa.Column("model_key", BigId(), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("key", Str(250), primary_key=True),
+    sa.Column("value", LongText(), nullable=False),
+    sa.ForeignKeyConstraint(
+        ["model_key", "version"],
+        ["model_versions.model_key", "model_versions.version"],
+        ondelete="CASCADE",
+    ),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+#: The audit history. No foreign key: events outlive the model they describe. ``details`` is
+#: JSON text (what moved from where to where).
+registry_events = sa.Table(
+    "registry_events",
+    metadata,
+    sa.Column("event_id", BigId(), primary_key=True, autoincrement=True),
+    sa.Column("name", Str(256), nullable=False),
+    sa.Column("version", sa.Integer, nullable=True),
+    sa.Column("event_type", Str(64), nullable=False),
+    sa.Column("user_id", Str(256), nullable=True),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+    sa.Column("details", LongText(), nullable=False),
+    sa.Index("ix_registry_events_name_timestamp", "name", "timestamp"),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)

@@ -11,6 +11,7 @@ from cairn.store.search.experiments import select_experiment_ids
 from cairn.store.search.logged_models import select_logged_model_ids
 from cairn.store.search.paging import decode_page_token, encode_page_token
 from cairn.store.search.parser import parse_filter
+from cairn.store.search.registry import select_model_version_keys, select_registered_model_keys
 from cairn.store.search.runs import select_run_ids
 
 __all__ = [
@@ -19,5 +20,7 @@ __all__ = [
     "parse_filter",
     "select_experiment_ids",
     "select_logged_model_ids",
+    "select_model_version_keys",
+    "select_registered_model_keys",
     "select_run_ids",
 ]

@@ -1,0 +1,1 @@
+"""Model Registry storage: the interface in ``base.py``, one implementation per backend."""
