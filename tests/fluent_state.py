@@ -15,6 +15,8 @@ from cairn.tracking.client import close_stores
 LEAKY_VARIABLES = (
     "CAIRN_TRACKING_URI",
     "MLFLOW_TRACKING_URI",
+    "CAIRN_REGISTRY_URI",
+    "MLFLOW_REGISTRY_URI",
     "MLFLOW_RUN_ID",
     "CAIRN_RUN_ID",
     "MLFLOW_EXPERIMENT_NAME",

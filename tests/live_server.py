@@ -18,6 +18,7 @@ import uvicorn
 
 from cairn.server.app import create_app, open_store
 from cairn.server.settings import ServerSettings
+from cairn.server.state import ServerState
 from cairn.store.artifacts import local_path_to_uri
 from cairn.store.tracking.sql.store import SqlTrackingStore
 
@@ -38,9 +39,19 @@ class LiveServer:
             shutil.rmtree(directory, ignore_errors=True)
             directory.mkdir(parents=True)
 
+    @property
+    def state(self) -> ServerState:
+        return self._server.config.app.state.cairn  # type: ignore[no-any-return]
+
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+        # The app runs without lifespan (no shutdown handlers): stop its event publisher
+        # (webhook delivery threads) and the registry store here.
+        events = self.state.events
+        if events is not None and hasattr(events, "close"):
+            events.close()
+        self.state.registry.close()
         self.store.close()
 
 

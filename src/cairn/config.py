@@ -42,13 +42,15 @@ DEFAULT_ASYNC_EXIT_TIMEOUT = 60.0
 
 @dataclass(frozen=True)
 class Settings:
-    """Client-side settings. ``tracking_uri`` None means the embedded default.
+    """Client-side settings. ``tracking_uri`` None means the embedded default; ``registry_uri``
+    None means the registry lives where the tracking URI points (MLflow's default).
 
     The HTTP fields only matter for ``http(s)://`` tracking URIs. Secrets (``password``,
     ``tracking_token``) are left out of ``repr`` so a logged Settings never shows them.
     """
 
     tracking_uri: str | None = None
+    registry_uri: str | None = None
     artifact_root: str | None = None
     experiment_name: str | None = None
     experiment_id: str | None = None
@@ -110,6 +112,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     return Settings(
         tracking_uri=_first(env, "CAIRN_TRACKING_URI", "MLFLOW_TRACKING_URI"),
+        registry_uri=_first(env, "CAIRN_REGISTRY_URI", "MLFLOW_REGISTRY_URI"),
         artifact_root=_first(env, "CAIRN_ARTIFACT_ROOT"),
         experiment_name=_first(env, "CAIRN_EXPERIMENT_NAME", "MLFLOW_EXPERIMENT_NAME"),
         experiment_id=_first(env, "CAIRN_EXPERIMENT_ID", "MLFLOW_EXPERIMENT_ID"),

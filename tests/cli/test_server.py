@@ -23,6 +23,7 @@ def _options(**overrides: object) -> ServeOptions:
         "port": 5000,
         "workers": 1,
         "backend_store_uri": None,
+        "registry_store_uri": None,
         "default_artifact_root": None,
         "artifacts_destination": None,
         "serve_artifacts": True,
@@ -30,6 +31,7 @@ def _options(**overrides: object) -> ServeOptions:
         "static_prefix": "",
         "allowed_hosts": "",
         "cors_allowed_origins": "",
+        "webhooks_allow_private": False,
         "access_log": False,
     }
     values.update(overrides)

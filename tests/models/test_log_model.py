@@ -11,7 +11,7 @@ import pytest
 
 import cairn
 from cairn.entities import LoggedModelStatus
-from cairn.errors import InvalidParameterValue, NotImplementedByStore
+from cairn.errors import InvalidParameterValue
 from cairn.models import logged, pyfunc
 from cairn.models.flavors import sklearn as cairn_sklearn
 from cairn.models.mlmodel import read_model
@@ -110,15 +110,6 @@ def test_a_failing_save_marks_the_model_failed_and_reraises(tracking_dir: Path) 
     (model,) = client.search_logged_models([run.info.experiment_id])
     assert model.status is LoggedModelStatus.LOGGED_MODEL_UPLOAD_FAILED
     assert model.name == "broken"
-
-
-def test_registered_model_name_is_refused_before_anything_is_logged(
-    tracking_dir: Path, classifier: Any
-) -> None:
-    with cairn.start_run() as run, pytest.raises(NotImplementedByStore, match="registry"):
-        cairn_sklearn.log_model(classifier, "m", registered_model_name="RM", pip_requirements=[])
-
-    assert len(CairnClient().search_logged_models([run.info.experiment_id])) == 0
 
 
 def test_pyfunc_log_model_logs_a_custom_python_model(tracking_dir: Path) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import cairn
-from cairn.errors import InvalidParameterValue, NotImplementedByStore, ResourceDoesNotExist
+from cairn.errors import InvalidParameterValue, ResourceDoesNotExist
 from cairn.models.flavors import sklearn as cairn_sklearn
 from cairn.models.mlmodel import MLMODEL_FILE
 from cairn.models.uri import local_model_dir, opened_model_dir
@@ -105,12 +105,15 @@ def test_runs_uri_path_traversal_is_refused(
 
 
 @pytest.mark.parametrize("uri", ["models:/RM/1", "models:/RM@champion", "models:/RM/latest"])
-def test_registry_uris_say_the_registry_is_not_there_yet(client: CairnClient, uri: str) -> None:
-    with pytest.raises(NotImplementedByStore, match="model registry"):
+def test_registry_uris_of_an_unknown_model_fail_clearly(client: CairnClient, uri: str) -> None:
+    with pytest.raises(ResourceDoesNotExist, match="RM"):
         local_model_dir(uri, client=client)
 
 
-@pytest.mark.parametrize("uri", ["models:/", "models:/..", "runs:/../x", "runs://host/r/m"])
+@pytest.mark.parametrize(
+    "uri",
+    ["models:/", "models:/..", "runs:/../x", "runs://host/r/m", "models:/RM/1/x", "models:/@a"],
+)
 def test_malformed_uris_are_refused(client: CairnClient, uri: str) -> None:
     with pytest.raises(InvalidParameterValue):
         local_model_dir(uri, client=client)

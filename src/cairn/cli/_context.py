@@ -23,7 +23,7 @@ class CliState:
     def client(self) -> CairnClient:
         from cairn.tracking.client import CairnClient
 
-        return CairnClient(self.tracking_uri, self.settings)
+        return CairnClient(self.tracking_uri, settings=self.settings)
 
 
 pass_state = click.make_pass_decorator(CliState)

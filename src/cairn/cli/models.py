@@ -1,8 +1,10 @@
-"""``cairn models``: look inside a saved or logged model, and check that it still predicts.
+"""``cairn models``: look inside a saved or logged model, check that it still predicts, and
+read a registered model's history and lineage (:mod:`cairn.cli.models_registry`).
 
 A model is named by any URI ``cairn.pyfunc.load_model`` takes (a path, ``runs:/<run>/<name>``,
-``models:/<model_id>``...); ``runs:/`` and ``models:/`` resolve against ``--tracking-uri``.
-Remote models are downloaded to a temporary directory that is removed afterwards.
+``models:/<model_id>``, ``models:/<name>@<alias>``...); ``runs:/`` and ``models:/`` resolve
+against ``--tracking-uri``. Remote models are downloaded to a temporary directory that is
+removed afterwards.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import click
 from cairn.cli._context import CliState, pass_state
 from cairn.cli._options import json_option
 from cairn.cli._output import add_row, console, echo_json, key_value_table, new_table
+from cairn.cli.models_registry import history_cmd, lineage_cmd
 from cairn.models.mlmodel import PYFUNC, Model, read_model
 from cairn.models.uri import opened_model_dir
 
@@ -31,7 +34,11 @@ _NO_EXAMPLE = (
 
 @click.group(name="models")
 def models_group() -> None:
-    """Inspect and check saved or logged models."""
+    """Inspect and check models; audit registered ones."""
+
+
+models_group.add_command(history_cmd)
+models_group.add_command(lineage_cmd)
 
 
 @models_group.command("info")

@@ -43,6 +43,12 @@ def _options(default_workers: int) -> list[click.Option]:
             help="Database URI or directory.  [default: the tracking URI, else ./cairn-data]",
         ),
         click.Option(
+            ["--registry-store-uri"],
+            default=None,
+            metavar="URI",
+            help="Database URI of the model registry.  [default: the backend store]",
+        ),
+        click.Option(
             ["--default-artifact-root"],
             default=None,
             metavar="URI",
@@ -85,6 +91,12 @@ def _options(default_workers: int) -> list[click.Option]:
             metavar="LIST",
             help="Comma-separated origins allowed to make cross-origin requests.",
         ),
+        click.Option(
+            ["--webhooks-allow-private"],
+            is_flag=True,
+            help="Let webhooks call loopback, private and link-local addresses "
+            "(refused by default so a webhook cannot probe the server's network).",
+        ),
         click.Option(["--access-log/--no-access-log"], default=False, show_default=True),
     ]
 
@@ -101,6 +113,7 @@ class ServeOptions:
     port: int
     workers: int
     backend_store_uri: str | None
+    registry_store_uri: str | None
     default_artifact_root: str | None
     artifacts_destination: str | None
     serve_artifacts: bool
@@ -108,6 +121,7 @@ class ServeOptions:
     static_prefix: str
     allowed_hosts: str
     cors_allowed_origins: str
+    webhooks_allow_private: bool
     access_log: bool
 
 
@@ -132,17 +146,29 @@ def build_settings(state: CliState, opts: ServeOptions) -> ServerSettings:
         allowed_hosts=_split(opts.allowed_hosts),
         cors_allowed_origins=_split(opts.cors_allowed_origins),
         truncate_long_values=state.settings.truncate_long_values,
+        registry_store_uri=_registry_uri(state, opts.registry_store_uri),
+        webhooks_allow_private=opts.webhooks_allow_private,
     )
+
+
+def _registry_uri(state: CliState, uri: str | None) -> str | None:
+    if not uri:
+        return None
+    from cairn.store.tracking.registry import resolve_store_uris
+
+    return resolve_store_uris(uri, state.settings)[0]
 
 
 def serve(state: CliState, opts: ServeOptions) -> None:
     import uvicorn
 
-    from cairn.server.app import create_app, open_store
+    from cairn.server.app import create_app, open_registry_store, open_store
     from cairn.server.settings import SETTINGS_ENV
 
     settings = build_settings(state, opts)
     open_store(settings).close()  # create or check the schema once, before any worker
+    if settings.registry_store_uri:
+        open_registry_store(settings).close()
     shown_host = f"[{opts.host}]" if ":" in opts.host else opts.host
     url = f"http://{shown_host}:{opts.port}{settings.static_prefix.rstrip('/')}"
     out = console()

@@ -10,7 +10,9 @@ order (reference 1.10), so either client reads what the other logged:
 3. save it into a temporary directory and stamp ``MLmodel`` with the run id, model id and
    artifact location;
 4. upload the directory to the model's artifact location;
-5. finalize it READY, or UPLOAD_FAILED when any step failed (the error is re-raised).
+5. finalize it READY, or UPLOAD_FAILED when any step failed (the error is re-raised);
+6. with ``registered_model_name``, register ``models:/<model_id>`` as a new version of that
+   registered model (created if missing), as ``cairn.register_model`` does.
 
 As in MLflow 3, no run is started when none is active: the model is then logged to the
 active experiment without a source run.
@@ -33,10 +35,11 @@ from typing import Any
 
 from cairn.config import settings_from_env
 from cairn.entities import LoggedModel, LoggedModelStatus, Metric, ModelOutput
-from cairn.errors import NotImplementedByStore
 from cairn.models.mlmodel import Model, read_model, write_model
 from cairn.tracking import context, fluent
 from cairn.tracking.client import CairnClient
+from cairn.tracking.registration import register_with
+from cairn.tracking.registry_client import DEFAULT_AWAIT_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ class ModelInfo:
 
     ``model_uri`` (``models:/<model_id>``) loads it back with ``cairn.pyfunc.load_model`` or
     MLflow's; ``artifact_path`` is the full artifact location, as in MLflow 3.
+    ``registered_model_version`` is set when ``log_model`` also registered the model.
     """
 
     model_id: str
@@ -69,6 +73,7 @@ class ModelInfo:
     status: LoggedModelStatus
     params: Mapping[str, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
+    registered_model_version: int | None = None
 
 
 def log_model(
@@ -83,16 +88,14 @@ def log_model(
     model_type: str | None = None,
     step: int = 0,
     registered_model_name: str | None = None,
+    await_registration_for: int | None = DEFAULT_AWAIT_SECONDS,
     client: CairnClient | None = None,
     **save_kwargs: Any,
 ) -> ModelInfo:
     """Save ``model`` with ``save_fn`` and log it; ``save_kwargs`` (signature, input_example,
-    pip_requirements...) go to ``save_fn``. ``run_id`` defaults to the active run."""
-    if registered_model_name is not None:
-        raise NotImplementedByStore(
-            "registered_model_name needs the model registry, which arrives in a later cairn "
-            "version; log the model without it (it stays loadable as models:/<model_id>)."
-        )
+    pip_requirements...) go to ``save_fn``. ``run_id`` defaults to the active run.
+    ``registered_model_name`` also registers it (after it is READY, so a failed upload never
+    becomes a version)."""
     client = client or fluent.client()
     created = _create(client, name, run_id, params, tags, model_type)
     try:
@@ -104,7 +107,11 @@ def log_model(
         _mark_failed(client, created.model_id, flavor)
         raise
     final = client.finalize_logged_model(created.model_id, LoggedModelStatus.LOGGED_MODEL_READY)
-    return _model_info(final, saved)
+    info = _model_info(final, saved)
+    if registered_model_name is None:
+        return info
+    version = register_with(client, info.model_uri, registered_model_name, await_registration_for)
+    return replace(info, registered_model_version=version.version)
 
 
 def _create(

@@ -4,6 +4,10 @@ The URI forms are MLflow 3.x's (reference 6.2):
 
 - a local path or ``file://`` URI is used in place;
 - ``models:/<model_id>`` is a logged model's artifact location;
+- ``models:/<name>/<version>``, ``models:/<name>/<stage>`` (the highest version in the stage,
+  any case), ``models:/<name>/latest`` and ``models:/<name>@<alias>`` are registered model
+  versions: the registry (the client's registry URI) names the version, and its download URI
+  (its source, with ``models:/`` sources followed) is resolved like any other model URI;
 - ``runs:/<run_id>/<path>``: when the run logged a model named after ``<path>``'s first
   segment, the rest of the path lies in that model's files (how 3.x stores ``log_model``
   output); otherwise ``<path>`` is a plain run artifact (how 2.x stored it);
@@ -24,24 +28,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from cairn.errors import InvalidParameterValue, NotImplementedByStore, ResourceDoesNotExist
+from cairn.errors import InvalidParameterValue, ResourceDoesNotExist
 from cairn.store.artifacts import (
     LocalArtifactRepository,
     resolve_under,
     uri_to_local_path,
     validate_relative_path,
 )
+from cairn.store.registry.model_uri import parse_models_uri
+from cairn.tracking.logged_models import run_models_named
 
 if TYPE_CHECKING:
-    from cairn.entities import LoggedModel
     from cairn.tracking.client import CairnClient
 
 #: Run and logged-model ids become URL path segments and filter literals: keep them plain.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-_REGISTRY_HINT = (
-    "Registered models arrive with the model registry, which this cairn version does not "
-    "have yet; load the model by its id (models:/m-...) or by runs:/<run_id>/<name>."
-)
+#: A registry version's source may itself be a model URI; more hops than this is a loop.
+_MAX_HOPS = 5
 
 
 def local_model_dir(
@@ -65,13 +68,22 @@ def opened_model_dir(model_uri: str, client: CairnClient | None = None) -> Itera
 
 
 def _local_dir(
-    model_uri: str, dst_path: str | None, client: CairnClient | None, scratch: str | None
+    model_uri: str,
+    dst_path: str | None,
+    client: CairnClient | None,
+    scratch: str | None,
+    hops: int = 0,
 ) -> str:
     scheme = urlparse(model_uri).scheme.lower()
     if scheme in ("", "file") or (len(scheme) == 1 and Path(model_uri).exists()):
         return str(uri_to_local_path(model_uri)) if scheme == "file" else model_uri
     if scheme in ("runs", "models"):
         client = client or _default_client()
+        if scheme == "models" and parse_models_uri(model_uri).is_registry:
+            target = _registry_download_uri(model_uri, client, hops)
+            if urlparse(target).scheme.lower() in ("runs", "models"):
+                return _local_dir(target, dst_path, client, scratch, hops + 1)
+            return _fetch(client, target, "", dst_path, scratch)  # honours dst_path
         resolve = _resolve_runs_uri if scheme == "runs" else _resolve_models_uri
         root, path = resolve(model_uri, client)
         return _fetch(client, root, path, dst_path, scratch)
@@ -79,8 +91,8 @@ def _local_dir(
         return _fetch(client or _default_client(), model_uri, "", dst_path, scratch)
     raise InvalidParameterValue(
         f"Model URI scheme {scheme[:50]!r} is not supported; use a local path, file://, "
-        "runs:/<run_id>/<path>, models:/<model_id>, mlflow-artifacts:/ or a tracking "
-        "server's http(s) artifact URI."
+        "runs:/<run_id>/<path>, models:/<model_id>, models:/<name>/<version|stage|latest>, "
+        "models:/<name>@<alias>, mlflow-artifacts:/ or a tracking server's http(s) artifact URI."
     )
 
 
@@ -114,40 +126,28 @@ def _resolve_runs_uri(model_uri: str, client: CairnClient) -> tuple[str, str]:
     run = client.get_run(_checked_id(run_id, "run id", model_uri))
     path = validate_relative_path(raw_path)
     name, _, rest = path.partition("/")
-    model = _run_model_named(client, run.info.experiment_id, run_id, name) if name else None
-    if model is not None:
-        return model.artifact_location, rest
+    models = run_models_named(client, run, name) if name else []
+    if models:
+        return models[0].artifact_location, rest
     return run.info.artifact_uri, path
 
 
-def _run_model_named(
-    client: CairnClient, experiment_id: str, run_id: str, name: str
-) -> LoggedModel | None:
-    """The run's logged model called ``name``; found by search, as MLflow's client does."""
-    if "'" in name or "\\" in name:  # never a model name; no filter literal can hold it
-        return None
-    token: str | None = None
-    while True:
-        page = client.search_logged_models(
-            [experiment_id], filter_string=f"name = '{name}'", page_token=token
-        )
-        match = next((m for m in page if m.source_run_id == run_id), None)
-        if match is not None or page.next_page_token is None:
-            return match
-        token = page.next_page_token
-
-
 def _resolve_models_uri(model_uri: str, client: CairnClient) -> tuple[str, str]:
-    """``models:/<model_id>``; names with a version, stage or alias need the registry."""
-    path = _uri_path(model_uri).rstrip("/")
-    if not path:
-        raise InvalidParameterValue(
-            f"Invalid model URI {model_uri[:200]!r}: expected models:/<model_id>."
-        )
-    if "/" in path or "@" in path:
-        raise NotImplementedByStore(f"Cannot resolve {model_uri[:200]!r}. {_REGISTRY_HINT}")
-    model = client.get_logged_model(_checked_id(path, "logged model id", model_uri))
+    """``models:/<model_id>``: the logged model's artifact location."""
+    model_id = parse_models_uri(model_uri).model_id or ""
+    model = client.get_logged_model(_checked_id(model_id, "logged model id", model_uri))
     return model.artifact_location, ""
+
+
+def _registry_download_uri(model_uri: str, client: CairnClient, hops: int) -> str:
+    """Where the registered version a ``models:/<name>/...`` URI names keeps its files."""
+    if hops >= _MAX_HOPS:
+        raise InvalidParameterValue(
+            f"Model URI {model_uri[:200]!r} is reached through more than {_MAX_HOPS} registry "
+            "sources that name other model URIs (a loop?)."
+        )
+    version = client.get_model_version_by_uri(model_uri)
+    return client.get_model_version_download_uri(version.name, version.version)
 
 
 def _fetch(

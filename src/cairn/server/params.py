@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -81,9 +81,27 @@ def _invalid(name: str, value: Any, expected: str) -> InvalidParameterValue:
 class Params:
     """The fields of one request, with typed getters that raise MLflow's errors."""
 
-    def __init__(self, data: Mapping[str, Any], *, from_query: bool = False) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        *,
+        from_query: bool = False,
+        identify: Callable[[], str | None] | None = None,
+    ) -> None:
         self._data = normalize(data)
         self._from_query = from_query
+        self._identify = identify
+
+    def with_identity(self, identify: Callable[[], str | None]) -> Params:
+        """Who sent the request, worked out only if a handler asks (``user``): the metric
+        ingest path never pays for header parsing it does not use."""
+        self._identify = identify
+        return self
+
+    @property
+    def user(self) -> str | None:
+        """Recorded in the audit history (see ``server/identity.py``)."""
+        return self._identify() if self._identify is not None else None
 
     @classmethod
     def from_query(cls, pairs: list[tuple[str, str]]) -> Params:
@@ -97,7 +115,7 @@ class Params:
         merged = dict(self._data)
         for key, value in path_params.items():
             merged[key] = [value] if self._from_query else value
-        return Params(merged, from_query=self._from_query)
+        return Params(merged, from_query=self._from_query, identify=self._identify)
 
     def raw(self, name: str) -> Any:
         value = self._data.get(name)

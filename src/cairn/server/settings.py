@@ -27,6 +27,10 @@ class ServerSettings:
     cors_allowed_origins: tuple[str, ...] = field(default=())
     truncate_long_values: bool = True
     max_body_bytes: int = 64 * 1024 * 1024
+    #: The registry's database; None keeps it in the tracking database (MLflow's default).
+    registry_store_uri: str | None = None
+    #: Webhook URLs may resolve to loopback/private/link-local addresses (off: SSRF guard).
+    webhooks_allow_private: bool = False
 
     @property
     def artifact_root(self) -> str:

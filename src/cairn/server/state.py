@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any, Protocol
 
 from cairn.errors import InvalidParameterValue, ServiceUnavailable
 from cairn.server.settings import ServerSettings
@@ -15,6 +16,7 @@ from cairn.store.artifacts import get_artifact_repository, uri_to_local_path
 from cairn.store.artifacts.base import ArtifactRepository
 from cairn.store.artifacts.local import LocalArtifactRepository
 from cairn.store.artifacts.paths import resolve_under, validate_relative_path
+from cairn.store.registry.base import RegistryStore
 from cairn.store.tracking.base import TrackingStore
 
 _PROXY_PREFIXES = (
@@ -23,10 +25,24 @@ _PROXY_PREFIXES = (
 )
 
 
+class EventPublisher(Protocol):
+    """Where registry changes go after they commit (the webhook dispatcher)."""
+
+    def publish(self, entity: str, action: str, data: dict[str, Any]) -> None:
+        """Queue one event; must return at once and never raise into the request."""
+
+
 @dataclass
 class ServerState:
     settings: ServerSettings
     store: TrackingStore
+    registry: RegistryStore
+    events: EventPublisher | None = None
+
+    def emit(self, entity: str, action: str, data: dict[str, Any]) -> None:
+        """Announce a committed registry change (``model_version``, ``created``, payload)."""
+        if self.events is not None:
+            self.events.publish(entity, action, data)
 
     @cached_property
     def destination_root(self) -> Path:

@@ -1,8 +1,8 @@
 """``CairnClient``: the explicit, id-based API (MLflow's ``MlflowClient`` names).
 
-The fluent API (``cairn.start_run`` ...) is a thin layer over this client. Stores are opened
-once per tracking URI and process (:mod:`cairn.tracking.store_cache`), so engines and
-connection pools are reused.
+The fluent API (``cairn.start_run`` ...) is a thin layer over this client; the Model Registry
+methods come from :mod:`cairn.tracking.registry_client`. Stores are opened once per URI and
+process (:mod:`cairn.tracking.store_cache`), so engines and connection pools are reused.
 
 Logging here is synchronous by default (errors raise at the call); ``synchronous=False``
 queues the write for the same background sender the fluent API uses. Every read and every
@@ -53,9 +53,10 @@ from cairn.store.tracking.base import (
 )
 from cairn.tracking import artifact_encoding as enc
 from cairn.tracking import logged_models as lm
-from cairn.tracking._current import current_uri
+from cairn.tracking._current import current_registry_uri, current_uri
 from cairn.tracking.batch_split import split_batch
 from cairn.tracking.delivery import AsyncLogger, DeliveryOptions, registry
+from cairn.tracking.registry_client import RegistryClientMixin
 from cairn.tracking.store_cache import close_stores, store_for
 
 __all__ = ["CairnClient", "close_stores", "now_ms"]
@@ -65,10 +66,19 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class CairnClient:
-    def __init__(self, tracking_uri: str | None = None, settings: Settings | None = None) -> None:
+class CairnClient(RegistryClientMixin):
+    def __init__(
+        self,
+        tracking_uri: str | None = None,
+        registry_uri: str | None = None,
+        settings: Settings | None = None,
+    ) -> None:
+        """``registry_uri`` defaults to ``cairn.set_registry_uri``, then ``CAIRN_REGISTRY_URI``
+        / ``MLFLOW_REGISTRY_URI``, then this client's tracking URI (as in MLflow)."""
         self._settings = settings or settings_from_env()
         self.tracking_uri = tracking_uri or current_uri() or self._settings.tracking_uri
+        registry_uri = registry_uri or current_registry_uri() or self._settings.registry_uri
+        self.registry_uri = registry_uri or self.tracking_uri
         self._store: TrackingStore | None = None
 
     @property

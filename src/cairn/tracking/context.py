@@ -25,7 +25,9 @@ NOTE = "mlflow.note.content"
 RUN_NAME = "mlflow.runName"
 
 
-def _user(settings: Settings) -> str:
+def local_user(settings: Settings) -> str:
+    """Who is acting: the tracking username when set, else the login name ("unknown" when the
+    system cannot say, e.g. a container without a passwd entry)."""
     if settings.username:
         return settings.username
     try:
@@ -69,6 +71,6 @@ def git_tags(path: Path) -> dict[str, str]:
 
 def run_context_tags(settings: Settings) -> dict[str, str]:
     source = _source_name()
-    tags = {USER: _user(settings), SOURCE_NAME: source, SOURCE_TYPE: "LOCAL"}
+    tags = {USER: local_user(settings), SOURCE_NAME: source, SOURCE_TYPE: "LOCAL"}
     tags.update(git_tags(Path(source) if source != "<console>" else Path(os.getcwd())))
     return tags

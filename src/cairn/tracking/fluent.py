@@ -21,7 +21,12 @@ from cairn.config import Settings, settings_from_env
 from cairn.entities import Experiment, LifecycleStage, Run, RunStatus
 from cairn.errors import InvalidParameterValue
 from cairn.tracking import context, system_metrics
-from cairn.tracking._current import current_uri, set_current_uri
+from cairn.tracking._current import (
+    current_registry_uri,
+    current_uri,
+    set_current_registry_uri,
+    set_current_uri,
+)
 from cairn.tracking.client import CairnClient
 from cairn.tracking.delivery import AsyncLogger, registry
 
@@ -57,7 +62,7 @@ def _settings() -> Settings:
 
 def client() -> CairnClient:
     """The client for the current tracking URI (cheap: stores are cached per URI)."""
-    return CairnClient(get_tracking_uri(), _settings())
+    return CairnClient(get_tracking_uri(), settings=_settings())
 
 
 def async_logger(synchronous: bool | None) -> AsyncLogger | None:
@@ -141,6 +146,18 @@ def set_tracking_uri(uri: str | None) -> None:
 
 def get_tracking_uri() -> str | None:
     return current_uri() or _settings().tracking_uri
+
+
+def set_registry_uri(uri: str | None) -> None:
+    """Keep registered models somewhere other than the tracking URI (a server's URL or a
+    local store); None goes back to ``CAIRN_REGISTRY_URI``, else the tracking URI."""
+    set_current_registry_uri(str(uri) if uri is not None else None)
+
+
+def get_registry_uri() -> str | None:
+    """Where the registry is: the URI set above, ``CAIRN_REGISTRY_URI`` /
+    ``MLFLOW_REGISTRY_URI``, or else the tracking URI (None = the embedded default)."""
+    return current_registry_uri() or _settings().registry_uri or get_tracking_uri()
 
 
 def set_experiment(
@@ -302,3 +319,4 @@ def _reset_for_tests() -> None:
     global _state
     _state = _State()
     set_current_uri(None)
+    set_current_registry_uri(None)

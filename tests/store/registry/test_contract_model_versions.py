@@ -74,6 +74,13 @@ def test_update_changes_description(registry_store: RegistryStore, model: str) -
     assert registry_store.update_model_version(model, 1, "better").description == "better"
 
 
+def test_update_without_description_clears_it(registry_store: RegistryStore, model: str) -> None:
+    """MLflow's server passes an absent description on as None, which clears it."""
+    registry_store.create_model_version(model, "s3://b/1", description="first")
+    assert registry_store.update_model_version(model, 1, None).description is None
+    assert registry_store.get_model_version(model, 1).description is None
+
+
 def test_stage_is_matched_case_insensitively(registry_store: RegistryStore, model: str) -> None:
     registry_store.create_model_version(model, "s3://b/1")
     mv = registry_store.transition_model_version_stage(model, 1, "pRoDuCtIoN")

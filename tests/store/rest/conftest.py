@@ -1,23 +1,11 @@
-"""Fixtures of the REST transport tests: a scripted loopback server and a refused port."""
+"""Fixtures of the REST transport tests: a refused port (the scripted ``stub`` server comes
+from ``tests/store/conftest.py``)."""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
-from rest_stub import Answer, StubServer
-
-
-@pytest.fixture
-def stub() -> Iterator[StubServer]:
-    server = StubServer()
-    server.answer(Answer())
-    server.thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-    server.thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from cairn.entities import Page
+from cairn.entities import Page, ViewType
 from cairn.errors import InvalidParameterValue
 from cairn.server.params import Params
 
@@ -30,3 +30,13 @@ def bounded_int(params: Params, name: str, default: int, maximum: int) -> int:
     if not 1 <= value <= maximum:
         raise InvalidParameterValue(f"{name} must be between 1 and {maximum}; got {value}.")
     return value
+
+
+def run_scope(params: Params) -> tuple[list[str], str | None, ViewType]:
+    """``experiment_ids``, ``filter`` and ``run_view_type`` as ``runs/search`` reads them, for
+    the cairn-native reads over the same set of runs."""
+    return (
+        [str(e) for e in params.values("experiment_ids")],
+        params.text("filter") or None,
+        ViewType.parse(params.raw("run_view_type")),
+    )

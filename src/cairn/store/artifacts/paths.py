@@ -87,6 +87,23 @@ def validate_local_root(path: str) -> Path:
     return Path(path)
 
 
+def reject_traversal(uri: str) -> None:
+    """Refuse a URI whose fully decoded form holds control characters or ``..`` segments.
+
+    For locations cairn passes on but never opens itself (``s3://``, ``gs://`` model-version
+    sources): a later consumer must not be steered outside the named location either.
+    """
+    decoded = _decode_fully(uri)
+    categories = {unicodedata.category(ch) for ch in decoded}
+    problem = None
+    if "Cc" in categories or "Cs" in categories:
+        problem = "it contains NUL or another control character"
+    elif ".." in re.split(r"[/\\]", decoded):
+        problem = "it contains a '..' segment"
+    if problem is not None:
+        raise InvalidParameterValue(f"Invalid location {_shown(uri)}: {problem}.")
+
+
 def _decode_fully(path: str) -> str:
     """URL-decode until the string stops changing; each change shortens it, so this ends."""
     if len(path) > MAX_PATH_LENGTH:

@@ -7,6 +7,7 @@ Bare ``postgresql://`` and ``mysql://`` URIs are pointed at the drivers cairn in
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,27 @@ def normalize_db_uri(uri: str) -> str:
     return _DEFAULT_DRIVERS.get(scheme.lower(), scheme) + "://" + rest
 
 
+class _PopulationStd:
+    """``stddev_pop`` for SQLite, which has none (Welford's update: stable where the
+    textbook ``avg(x*x) - avg(x)**2`` cancels catastrophically)."""
+
+    def __init__(self) -> None:
+        self.count, self.mean, self.m2 = 0, 0.0, 0.0
+
+    def step(self, value: float | None) -> None:
+        if value is None:
+            return
+        self.count += 1
+        delta = value - self.mean
+        self.mean += delta / self.count
+        self.m2 += delta * (value - self.mean)
+
+    def finalize(self) -> float | None:
+        return math.sqrt(self.m2 / self.count) if self.count else None
+
+
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.create_aggregate("stddev_pop", 1, _PopulationStd)
     cursor = dbapi_conn.cursor()
     for pragma in (
         "journal_mode=WAL",

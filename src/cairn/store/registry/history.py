@@ -16,6 +16,9 @@ def versions_in_stage_at(
     for event in events:
         if event.timestamp > at:
             break
+        if event.event_type is RegistryEventType.MODEL_DELETED:
+            current.clear()  # a model later re-created under the name starts afresh
+            continue
         if event.version is None:
             continue
         if event.event_type is RegistryEventType.VERSION_CREATED:

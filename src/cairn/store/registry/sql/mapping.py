@@ -27,11 +27,11 @@ def load_versions(conn: sa.Connection, rows: Sequence[Any]) -> list[ModelVersion
     if not rows:
         return []
     keys = {row.model_key for row in rows}
+    pairs = {(row.model_key, row.version) for row in rows}
     tags: dict[tuple[int, int], list[ModelVersionTag]] = defaultdict(list)
     mvt = t.model_version_tags
-    for tag in conn.execute(
-        sa.select(mvt).where(mvt.c.model_key.in_(keys)).order_by(mvt.c.key)
-    ).all():
+    wanted = sa.tuple_(mvt.c.model_key, mvt.c.version).in_(pairs)  # only these versions' tags
+    for tag in conn.execute(sa.select(mvt).where(wanted).order_by(mvt.c.key)).all():
         tags[(tag.model_key, tag.version)].append(ModelVersionTag(tag.key, tag.value))
     aliases: dict[tuple[int, int], list[str]] = defaultdict(list)
     rma = t.registered_model_aliases

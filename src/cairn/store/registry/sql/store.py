@@ -7,7 +7,6 @@ tests can ask the audit history about exact instants.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -22,7 +21,7 @@ from cairn.entities import (
     RegisteredModelTag,
     RegistryEvent,
 )
-from cairn.errors import InvalidParameterValue, ResourceAlreadyExists
+from cairn.errors import ResourceAlreadyExists
 from cairn.store.db import tables as t
 from cairn.store.db.engine import create_db_engine
 from cairn.store.db.migrate import ensure_schema
@@ -36,6 +35,7 @@ from cairn.store.registry.base import (
     VersionArg,
 )
 from cairn.store.registry.sql import events, models, versions
+from cairn.store.registry.sql.common import check_page_size, now_ms
 from cairn.store.registry.sql.mapping import load_models, load_versions, version_query
 from cairn.store.search import (
     decode_page_token,
@@ -45,21 +45,13 @@ from cairn.store.search import (
 )
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def _check_page_size(max_results: int, cap: int) -> None:
-    if isinstance(max_results, bool) or not isinstance(max_results, int):
-        raise InvalidParameterValue(f"max_results must be an integer; got {max_results!r}.")
-    if not 1 <= max_results <= cap:
-        raise InvalidParameterValue(f"max_results must be between 1 and {cap}; got {max_results}.")
-
-
 class SqlRegistryStore(RegistryStore):
-    def __init__(self, engine: sa.Engine, clock: Callable[[], int] = _now_ms) -> None:
+    def __init__(
+        self, engine: sa.Engine, clock: Callable[[], int] = now_ms, *, owns_engine: bool = True
+    ) -> None:
         self.engine = engine
         self.clock = clock
+        self._owns_engine = owns_engine
 
     @classmethod
     def open(cls, db_uri: str) -> SqlRegistryStore:
@@ -69,7 +61,9 @@ class SqlRegistryStore(RegistryStore):
         return store
 
     def close(self) -> None:
-        self.engine.dispose()
+        """Dispose the engine unless it is borrowed (the tracking store's, on one database)."""
+        if self._owns_engine:
+            self.engine.dispose()
 
     @contextmanager
     def _tx(self) -> Iterator[sa.Connection]:
@@ -121,7 +115,7 @@ class SqlRegistryStore(RegistryStore):
         order_by: Sequence[str] = (),
         page_token: str | None = None,
     ) -> Page[RegisteredModel]:
-        _check_page_size(max_results, SEARCH_REGISTERED_MODELS_CAP)
+        check_page_size(max_results, SEARCH_REGISTERED_MODELS_CAP)
         offset = decode_page_token(page_token)
         query = select_registered_model_keys(filter_string, order_by, offset, max_results + 1)
         with self.engine.connect() as conn:
@@ -238,7 +232,7 @@ class SqlRegistryStore(RegistryStore):
         order_by: Sequence[str] = (),
         page_token: str | None = None,
     ) -> Page[ModelVersion]:
-        _check_page_size(max_results, SEARCH_MODEL_VERSIONS_CAP)
+        check_page_size(max_results, SEARCH_MODEL_VERSIONS_CAP)
         offset = decode_page_token(page_token)
         query = select_model_version_keys(filter_string, order_by, offset, max_results + 1)
         with self.engine.connect() as conn:

@@ -3,6 +3,7 @@ every resource module of the REST store uses."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -40,10 +41,21 @@ class RestApi:
     def url(self, endpoint: str, prefix: str = API_PREFIX) -> str:
         return f"{self.tracking_uri}{prefix}/{endpoint}"
 
-    def get(self, endpoint: str, fields: JsonDict, prefix: str = API_PREFIX) -> JsonDict:
+    def get(
+        self,
+        endpoint: str,
+        fields: JsonDict,
+        prefix: str = API_PREFIX,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> JsonDict:
         """A GET whose fields travel in the query string (reads are always retryable)."""
         return self.transport.request_json(
-            "GET", self.url(endpoint, prefix), params=b.query(fields), idempotent=True
+            "GET",
+            self.url(endpoint, prefix),
+            params=b.query(fields),
+            headers=headers,
+            idempotent=True,
         )
 
     def call(
@@ -54,16 +66,27 @@ class RestApi:
         *,
         idempotent: bool,
         prefix: str = API_PREFIX,
+        headers: Mapping[str, str] | None = None,
     ) -> JsonDict:
-        """A call with a JSON body (unset fields left out), as MLflow's client sends it."""
+        """A call with a JSON body (unset fields left out), as MLflow's client sends it;
+        ``headers`` are extra headers for this call only."""
         return self.transport.request_json(
             method,
             self.url(endpoint, prefix),
             body=None if body is None else b.compact(body),
+            headers=headers,
             idempotent=idempotent,
         )
 
     def post(
-        self, endpoint: str, body: JsonDict, *, idempotent: bool, prefix: str = API_PREFIX
+        self,
+        endpoint: str,
+        body: JsonDict,
+        *,
+        idempotent: bool,
+        prefix: str = API_PREFIX,
+        headers: Mapping[str, str] | None = None,
     ) -> JsonDict:
-        return self.call("POST", endpoint, body, idempotent=idempotent, prefix=prefix)
+        return self.call(
+            "POST", endpoint, body, idempotent=idempotent, prefix=prefix, headers=headers
+        )

@@ -129,13 +129,19 @@ class HttpTransport:
         *,
         body: Mapping[str, Any] | None = None,
         params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
         idempotent: bool,
     ) -> JsonDict:
-        """Send a JSON API call and return the decoded object (``{}`` for an empty body)."""
+        """Send a JSON API call and return the decoded object (``{}`` for an empty body).
+
+        ``headers`` are extra request headers for this call only (e.g. the registry's
+        ``X-Cairn-User``); the pool's own headers and credentials still apply."""
         content = None if body is None else json.dumps(body, allow_nan=False).encode()
-        headers = {"Content-Type": "application/json"} if content is not None else {}
+        all_headers = dict(headers or {})
+        if content is not None:
+            all_headers["Content-Type"] = "application/json"
         with self.stream(
-            method, url, params=params, content=content, headers=headers, idempotent=idempotent
+            method, url, params=params, content=content, headers=all_headers, idempotent=idempotent
         ) as response:
             raw = response.read()
         if not raw.strip():

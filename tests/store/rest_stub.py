@@ -1,4 +1,4 @@
-"""A scripted HTTP server on a real loopback socket, for the REST transport tests.
+"""A scripted HTTP server on a real loopback socket, for the REST stores' request tests.
 
 Each test queues the answers it wants (status, headers, body, optional delay); the last answer
 repeats once the queue runs dry. Every request that arrives is recorded with its method, path,
