@@ -16,17 +16,22 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 
 from cairn.errors import InvalidParameterValue
 from cairn.server import multipart, proxy
 from cairn.server.exact_routes import Endpoint, ExactRoutes
+from cairn.server.identity import request_user
 from cairn.server.params import Params, parse_json_body
 from cairn.server.responses import error_response, json_response, plain_error
-from cairn.server.routes import TRACKING_ROUTES, Handler, JsonRoute
+from cairn.server.routes import ALL_ROUTES, Handler, JsonRoute
+from cairn.server.schemas.document import install_request_components, operation_docs
 from cairn.server.security import BrowserGuard
 from cairn.server.settings import ServerSettings
 from cairn.server.state import ServerState
+from cairn.server.ui import add_ui_routes
+from cairn.server.webhooks import install_webhooks
+from cairn.store.registry.sql.store import SqlRegistryStore
 from cairn.store.tracking.sql.store import SqlTrackingStore
 from cairn.version import __version__
 
@@ -68,6 +73,7 @@ def params_of(request: Request, raw: bytes | None) -> Params:
         params = Params.from_query(request.query_params.multi_items())
     else:
         params = Params(parse_json_body(raw))
+    params.with_identity(lambda: request_user(request))
     return params.with_path(request.path_params) if request.path_params else params
 
 
@@ -76,7 +82,7 @@ def _json_endpoint(
 ) -> Callable[[Request], Awaitable[Response]]:
     limit = state.settings.max_body_bytes
 
-    def call(request: Request, raw: bytes | None) -> dict[str, Any]:
+    def call(request: Request, raw: bytes | None) -> dict[str, Any] | Response:
         return handler(state, params_of(request, raw))
 
     async def endpoint(request: Request) -> Response:
@@ -85,7 +91,7 @@ def _json_endpoint(
             result = await run_in_threadpool(call, request, raw)
         except Exception as exc:
             return error_response(exc)
-        return json_response(result)
+        return result if isinstance(result, Response) else json_response(result)
 
     return endpoint
 
@@ -100,7 +106,7 @@ def _unavailable(message: str) -> Callable[[Request], Awaitable[Response]]:
 def _add_json_routes(
     app: FastAPI, state: ServerState, prefix: str, exact: dict[tuple[str, str], Endpoint]
 ) -> None:
-    for route in TRACKING_ROUTES:
+    for route in ALL_ROUTES:
         endpoint: Callable[[Request], Awaitable[Response]] = _json_endpoint(route.handler, state)
         if state.settings.artifacts_only:
             endpoint = _unavailable("Tracking endpoints are disabled in --artifacts-only mode.")
@@ -126,6 +132,7 @@ def _register(
         operation_id=f"{route.method.lower()}_{path.strip('/').replace('/', '_')}",
         summary=(route.handler.__doc__ or route.handler.__name__).strip().split("\n")[0],
         tags=[route.path.split("/")[2]],
+        **operation_docs(route.method, route.path, route.request, route.response, route.produces),
     )
 
 
@@ -202,9 +209,6 @@ def _add_service_routes(
     async def server_info() -> Response:
         return json_response(_server_info())
 
-    async def index() -> HTMLResponse:
-        return HTMLResponse(_INDEX_HTML.format(version=__version__, prefix=prefix))
-
     app.add_api_route(prefix + "/health", health, methods=["GET"], tags=["service"])
     app.add_api_route(prefix + "/version", version, methods=["GET"], tags=["service"])
     for root in ("/api/3.0", "/ajax-api/3.0"):
@@ -215,16 +219,7 @@ def _add_service_routes(
             include_in_schema=root == "/api/3.0",
             tags=["service"],
         )
-    app.add_api_route(prefix + "/", index, methods=["GET"], include_in_schema=False)
-
-
-_INDEX_HTML = """<!doctype html><html><head><meta charset="utf-8"><title>cairn</title></head>
-<body><h1>cairn tracking server {version}</h1>
-<p>The MLflow-compatible REST API is at <code>{prefix}/api/2.0/mlflow/</code>;
-the OpenAPI description at <a href="{prefix}/docs">{prefix}/docs</a>.
-Point a client here with <code>MLFLOW_TRACKING_URI</code> or
-<code>cairn.set_tracking_uri()</code>.</p>
-<p>The web UI is not part of this release yet.</p></body></html>"""
+    add_ui_routes(app, prefix)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -252,9 +247,21 @@ def open_store(settings: ServerSettings) -> SqlTrackingStore:
     )
 
 
+def open_registry_store(
+    settings: ServerSettings, tracking: SqlTrackingStore | None = None
+) -> SqlRegistryStore:
+    """The registry store; on the tracking database it shares the tracking store's pool."""
+    if settings.registry_store_uri and settings.registry_store_uri != settings.backend_store_uri:
+        return SqlRegistryStore.open(settings.registry_store_uri)
+    if tracking is None:
+        return SqlRegistryStore.open(settings.backend_store_uri)
+    return SqlRegistryStore(tracking.engine, owns_engine=False)
+
+
 def create_app(settings: ServerSettings, store: SqlTrackingStore | None = None) -> FastAPI:
     """Build the app; the store is opened here unless given (tests share one)."""
-    state = ServerState(settings, store or open_store(settings))
+    tracking = store or open_store(settings)
+    state = ServerState(settings, tracking, open_registry_store(settings, tracking))
     prefix = settings.static_prefix.rstrip("/")
     app = FastAPI(
         title="cairn tracking server",
@@ -268,6 +275,7 @@ def create_app(settings: ServerSettings, store: SqlTrackingStore | None = None) 
     _add_proxy_routes(app, state, prefix)
     _add_service_routes(app, state, prefix, exact)
     _install_error_handlers(app)
+    install_request_components(app, [r.request for r in ALL_ROUTES if r.request is not None])
     app.add_middleware(ExactRoutes, table=exact)
     if settings.cors_allowed_origins:
         app.add_middleware(
@@ -281,6 +289,8 @@ def create_app(settings: ServerSettings, store: SqlTrackingStore | None = None) 
         allowed_hosts=(settings.host, *settings.allowed_hosts),
         allowed_origins=settings.cors_allowed_origins,
     )
+    install_webhooks(app, state)  # before the registry closes: its threads use that engine
+    app.router.add_event_handler("shutdown", state.registry.close)
     if store is None:
         app.router.add_event_handler("shutdown", state.store.close)
     app.state.cairn = state

@@ -112,6 +112,7 @@ tags = sa.Table(
     sa.Column("run_uuid", Str(32), _run_fk(), primary_key=True),
     sa.Column("key", Str(250), primary_key=True),
     sa.Column("value", LongText(), nullable=False),
+    sa.Index("ix_tags_key", "key"),
     mysql_engine="InnoDB",
     mysql_charset="utf8mb4",
 )
@@ -392,6 +393,61 @@ registry_events = sa.Table(
     sa.Column("timestamp", sa.BigInteger, nullable=False),
     sa.Column("details", LongText(), nullable=False),
     sa.Index("ix_registry_events_name_timestamp", "name", "timestamp"),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+# --- Webhooks -------------------------------------------------------------------------------
+#: Deleted webhooks stay as rows (``deleted_timestamp`` set, secret cleared) so that delivery
+#: records keep pointing at something, as MLflow soft-deletes them too.
+webhooks = sa.Table(
+    "webhooks",
+    metadata,
+    sa.Column("webhook_id", Str(36), primary_key=True),
+    sa.Column("name", Str(63), nullable=False),
+    sa.Column("description", LongText(), nullable=True),
+    sa.Column("url", Str(2048), nullable=False),
+    sa.Column("secret", Str(1024), nullable=True),
+    sa.Column("status", Str(20), nullable=False),
+    sa.Column("creation_timestamp", sa.BigInteger, nullable=False),
+    sa.Column("last_updated_timestamp", sa.BigInteger, nullable=False),
+    sa.Column("deleted_timestamp", sa.BigInteger, nullable=True),
+    sa.Index("ix_webhooks_creation_timestamp", "creation_timestamp"),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+
+def _webhook_fk() -> sa.ForeignKey:
+    return sa.ForeignKey("webhooks.webhook_id", ondelete="CASCADE")
+
+
+webhook_events = sa.Table(
+    "webhook_events",
+    metadata,
+    sa.Column("webhook_id", Str(36), _webhook_fk(), primary_key=True),
+    sa.Column("entity", Str(32), primary_key=True),
+    sa.Column("action", Str(32), primary_key=True),
+    sa.Index("ix_webhook_events_entity_action", "entity", "action"),
+    mysql_engine="InnoDB",
+    mysql_charset="utf8mb4",
+)
+
+#: One row per HTTP attempt; retries of one event share ``delivery_id``.
+webhook_deliveries = sa.Table(
+    "webhook_deliveries",
+    metadata,
+    sa.Column("delivery_id", Str(36), primary_key=True),
+    sa.Column("attempt", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("webhook_id", Str(36), _webhook_fk(), nullable=False),
+    sa.Column("entity", Str(32), nullable=False),
+    sa.Column("action", Str(32), nullable=False),
+    sa.Column("status", Str(20), nullable=False),
+    sa.Column("response_status", sa.Integer, nullable=True),
+    sa.Column("error_message", Str(1000), nullable=True),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+    sa.Index("ix_webhook_deliveries_webhook_id_timestamp", "webhook_id", "timestamp"),
     mysql_engine="InnoDB",
     mysql_charset="utf8mb4",
 )

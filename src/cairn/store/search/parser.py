@@ -256,3 +256,11 @@ def parse_order_by(clause: str) -> OrderKey:
     ascending = parser.direction()
     parser.expect_eof()
     return OrderKey(ident, ascending)
+
+
+def parse_identifier(text: str, label: str) -> Identifier:
+    """Parse a lone identifier (``params.lr``, ``tags.`team name```), as a filter writes it."""
+    parser = _Parser(text, label)
+    ident = parser.identifier()
+    parser.expect_eof()
+    return ident

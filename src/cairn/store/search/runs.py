@@ -124,6 +124,29 @@ _COMPILERS = {
 }
 
 
+def run_conditions(
+    experiment_ids: Sequence[int], filter_string: str | None, view_type: ViewType
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions on ``runs`` of a search: experiments, lifecycle and filter."""
+    expr = parse_filter(filter_string)
+    conditions: list[ColumnElement[bool]] = [
+        runs.c.experiment_id.in_(bigint_list(int(eid) for eid in experiment_ids)),
+        runs.c.lifecycle_stage.in_([stage.value for stage in view_type.stages]),
+    ]
+    if expr is not None:
+        conditions.append(compile_run_filter(expr))
+    return conditions
+
+
+def select_matching_runs(
+    experiment_ids: Sequence[int], filter_string: str | None, view_type: ViewType
+) -> sa.Select[Any]:
+    """``run_uuid`` and ``start_time`` of every matching run, unordered: the run set that
+    aggregates (groups, counts) work over."""
+    conditions = run_conditions(experiment_ids, filter_string, view_type)
+    return sa.select(runs.c.run_uuid, runs.c.start_time).where(*conditions)
+
+
 def select_run_ids(
     experiment_ids: Sequence[int],
     filter_string: str | None,
@@ -138,14 +161,8 @@ def select_run_ids(
 
     >>> query = select_run_ids([1], "metrics.acc > 0.9", ViewType.ALL, ["metrics.acc DESC"], 0, 10)
     """
-    expr = parse_filter(filter_string)
+    conditions = run_conditions(experiment_ids, filter_string, view_type)
     source, ordering = run_ordering(order_by)
-    conditions: list[ColumnElement[bool]] = [
-        runs.c.experiment_id.in_(bigint_list(int(eid) for eid in experiment_ids)),
-        runs.c.lifecycle_stage.in_([stage.value for stage in view_type.stages]),
-    ]
-    if expr is not None:
-        conditions.append(compile_run_filter(expr))
     return (
         sa.select(runs.c.run_uuid)
         .select_from(source)

@@ -8,8 +8,9 @@ same whichever store a user points cairn at.
 from __future__ import annotations
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cairn.entities import (
     DatasetInput,
@@ -33,6 +34,10 @@ from cairn.entities import (
     RunTag,
     ViewType,
 )
+from cairn.errors import NotImplementedByStore
+
+if TYPE_CHECKING:  # the UI's browsing reads; their entities load with the store
+    from cairn.entities.run_summary import RunGroup, RunKeys
 
 #: MLflow's default and cap for search_runs; experiments have no default (the client sends one).
 SEARCH_MAX_RESULTS_DEFAULT = 1000
@@ -43,6 +48,12 @@ LOGGED_MODELS_MAX_RESULTS_DEFAULT = 100
 #: MLflow's per-batch limits (1,000 metrics, 100 params, 100 tags, 1,000 items in all).
 BULK_FALLBACK_METRICS = 800
 BULK_FALLBACK_PARAMS_TAGS = 100
+#: Caps of the run-browsing reads (cairn-native): keys per kind, runs per export, groups per
+#: grouping and run ids shown per group.
+RUN_KEYS_CAP = 2000
+EXPORT_RUNS_CAP = 1_000_000
+RUN_GROUPS_CAP = 1000
+RUN_GROUP_SAMPLE = 50
 
 
 @dataclass(frozen=True)
@@ -314,3 +325,38 @@ class TrackingStore(abc.ABC):
         bundle's points. A run id that lives in another experiment is an error. The SQL store
         writes all of it in one transaction, so a failed import writes nothing.
         """
+
+    # --- browsing many runs (cairn-native; the web UI's run table) ------------------------------
+    def run_keys(self, experiment_ids: Sequence[str], limit: int = RUN_KEYS_CAP) -> RunKeys:
+        """The distinct metric, param and tag keys of the runs (any lifecycle stage) of these
+        experiments, sorted, at most ``limit`` of each: a filter box's autocomplete and a
+        column chooser. Unknown experiments contribute nothing."""
+        raise NotImplementedByStore("This tracking store cannot list run keys.")
+
+    def iter_runs(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        run_view_type: ViewType = ViewType.ACTIVE_ONLY,
+        order_by: Sequence[str] = (),
+        max_runs: int = EXPORT_RUNS_CAP,
+    ) -> Iterator[Run]:
+        """Every matching run (up to ``max_runs``) in ``search_runs`` order, produced a chunk
+        at a time so an export of a million runs never sits in memory. Arguments are checked
+        before the first run is produced: a bad filter raises here, not mid-stream."""
+        raise NotImplementedByStore("This tracking store cannot stream runs.")
+
+    def group_runs(
+        self,
+        experiment_ids: Sequence[str],
+        group_by: str,
+        metric_keys: Sequence[str] = (),
+        filter_string: str | None = None,
+        run_view_type: ViewType = ViewType.ACTIVE_ONLY,
+        max_groups: int = RUN_GROUPS_CAP,
+    ) -> list[RunGroup]:
+        """The matching runs grouped by the value of ``group_by`` (``params.<key>`` or
+        ``tags.<key>``), runs without the key in the ``None`` group, with the mean, min, max
+        and population std of each metric's latest value per group. Largest groups first
+        (ties by value), at most ``max_groups``."""
+        raise NotImplementedByStore("This tracking store cannot group runs.")

@@ -7,7 +7,7 @@ only holds the engine and the store-wide settings.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import sqlalchemy as sa
 
@@ -34,6 +34,7 @@ from cairn.entities import (
     RunTag,
     ViewType,
 )
+from cairn.entities.run_summary import RunGroup, RunKeys
 from cairn.errors import InvalidParameterValue, ResourceAlreadyExists
 from cairn.store.db import tables as t
 from cairn.store.db.engine import create_db_engine
@@ -41,13 +42,19 @@ from cairn.store.db.migrate import ensure_schema
 from cairn.store.search import (
     decode_page_token,
     encode_page_token,
+    group_source,
     select_experiment_ids,
+    select_matching_runs,
     select_run_ids,
 )
 from cairn.store.tracking import series
 from cairn.store.tracking import validation as v
 from cairn.store.tracking.base import (
+    EXPORT_RUNS_CAP,
     LOGGED_MODELS_MAX_RESULTS_DEFAULT,
+    RUN_GROUP_SAMPLE,
+    RUN_GROUPS_CAP,
+    RUN_KEYS_CAP,
     SEARCH_MAX_RESULTS_CAP,
     SEARCH_MAX_RESULTS_DEFAULT,
     DatasetFilter,
@@ -61,10 +68,13 @@ from cairn.store.tracking.sql import (
     logged_models,
     metric_chunks,
     run_data,
+    run_groups,
     run_models,
+    run_stream,
     runs,
 )
 from cairn.store.tracking.sql import datasets as dataset_links
+from cairn.store.tracking.sql import run_keys as run_key_lists
 from cairn.store.tracking.sql.mapping import load_experiments, load_runs
 
 
@@ -298,6 +308,43 @@ class SqlTrackingStore(TrackingStore):
             run_ids = list(conn.execute(query).scalars())
             token = encode_page_token(offset + max_results) if len(run_ids) > max_results else None
             return Page(tuple(load_runs(conn, run_ids[:max_results])), token)
+
+    # --- browsing many runs (cairn-native) -----------------------------------------------------
+    def run_keys(self, experiment_ids: Sequence[str], limit: int = RUN_KEYS_CAP) -> RunKeys:
+        ids = [v.parse_experiment_id(e) for e in experiment_ids]
+        with self.engine.connect() as conn:
+            return run_key_lists.run_keys(conn, ids, limit)
+
+    def iter_runs(
+        self,
+        experiment_ids: Sequence[str],
+        filter_string: str | None = None,
+        run_view_type: ViewType = ViewType.ACTIVE_ONLY,
+        order_by: Sequence[str] = (),
+        max_runs: int = EXPORT_RUNS_CAP,
+    ) -> Iterator[Run]:
+        ids = [v.parse_experiment_id(e) for e in experiment_ids]
+        view = ViewType.parse(run_view_type)
+        query = select_run_ids(ids, filter_string, view, order_by, 0, max_runs)
+        return run_stream.stream_runs(self.engine, query) if ids else iter(())
+
+    def group_runs(
+        self,
+        experiment_ids: Sequence[str],
+        group_by: str,
+        metric_keys: Sequence[str] = (),
+        filter_string: str | None = None,
+        run_view_type: ViewType = ViewType.ACTIVE_ONLY,
+        max_groups: int = RUN_GROUPS_CAP,
+    ) -> list[RunGroup]:
+        ids = [v.parse_experiment_id(e) for e in experiment_ids]
+        table, key = group_source(group_by)
+        matching = select_matching_runs(ids, filter_string, ViewType.parse(run_view_type))
+        if not ids:
+            return []
+        query = run_groups.GroupQuery(matching, table, key)
+        with self.engine.connect() as conn:
+            return run_groups.group_runs(conn, query, metric_keys, max_groups, RUN_GROUP_SAMPLE)
 
     def log_inputs(
         self,
