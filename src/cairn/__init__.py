@@ -15,7 +15,7 @@ The model modules load on first access too, under MLflow's names:
 
 import importlib as _importlib
 import sys as _sys
-from types import ModuleType as _ModuleType
+import typing as _typing
 
 from cairn import data
 from cairn.entities import RunStatus, ViewType
@@ -27,9 +27,11 @@ from cairn.tracking.fluent import (
     enable_system_metrics_logging,
     end_run,
     flush,
+    get_registry_uri,
     get_tracking_uri,
     last_active_run,
     set_experiment,
+    set_registry_uri,
     set_tracking_uri,
     start_run,
 )
@@ -58,6 +60,10 @@ from cairn.tracking.fluent_log import (
 )
 from cairn.version import __version__
 
+if _typing.TYPE_CHECKING:
+    from cairn.autologging import autolog
+    from cairn.tracking.registration import register_model
+
 __all__ = [
     "ActiveRun",
     "CairnClient",
@@ -65,6 +71,7 @@ __all__ = [
     "ViewType",
     "__version__",
     "active_run",
+    "autolog",
     "create_experiment",
     "data",
     "delete_experiment",
@@ -75,6 +82,7 @@ __all__ = [
     "flush",
     "get_experiment",
     "get_experiment_by_name",
+    "get_registry_uri",
     "get_run",
     "get_tracking_uri",
     "last_active_run",
@@ -89,9 +97,11 @@ __all__ = [
     "log_param",
     "log_params",
     "log_text",
+    "register_model",
     "search_experiments",
     "search_runs",
     "set_experiment",
+    "set_registry_uri",
     "set_tag",
     "set_tags",
     "set_tracking_uri",
@@ -109,8 +119,20 @@ _LAZY_MODULES = {
 }
 
 
-def __getattr__(name: str) -> _ModuleType:
-    """Load a model module on first access, so ``import cairn`` stays light."""
+#: ``cairn.<name>`` -> the module defining it, imported on first access.
+_LAZY_ATTRIBUTES = {
+    "autolog": "cairn.autologging",
+    "register_model": "cairn.tracking.registration",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    """Load a model module (or a function that needs one) on first access, so ``import
+    cairn`` stays light."""
+    if name in _LAZY_ATTRIBUTES:
+        value = getattr(_importlib.import_module(_LAZY_ATTRIBUTES[name]), name)
+        globals()[name] = value
+        return value
     target = _LAZY_MODULES.get(name)
     if target is None:
         raise AttributeError(f"module 'cairn' has no attribute {name!r}")

@@ -11,13 +11,22 @@ the inferred distribution beside it; cairn writes the one right pin.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
+
+
+@functools.cache
+def _module_distributions() -> dict[str, list[str]]:
+    """Scanning every installed distribution takes ~50-100 ms; autologging saves a model per
+    training, so the map is read once per process (installing a package mid-process is rare
+    and only changes which of several providers gets pinned)."""
+    return dict(importlib.metadata.packages_distributions())
 
 
 def providing_distribution(module: str) -> str:
     """The distribution that installed ``module``; the module's own name when it is one of
     several candidates or when no metadata maps it (e.g. code on ``sys.path`` only)."""
-    candidates = importlib.metadata.packages_distributions().get(module) or [module]
+    candidates = _module_distributions().get(module) or [module]
     return module if module in candidates else sorted(candidates)[0]
 
 

@@ -178,3 +178,14 @@ def log_model(lgb_model: Any, name: str | None = None, **kwargs: Any) -> logged.
     ``step``; load it back with ``load_model(info.model_uri)``.
     """
     return logged.log_model(save_model, lgb_model, name, flavor=FLAVOR, **kwargs)
+
+
+def autolog(**options: Any) -> None:
+    """Autolog ``lightgbm.train`` and sklearn-API ``fit`` (``cairn.lightgbm.autolog``).
+
+    The machinery lives in ``cairn.autologging``, a layer above models; it is imported only
+    when asked for, so saving and loading models never loads it.
+    """
+    from cairn.autologging.lightgbm import autolog as lightgbm_autolog
+
+    lightgbm_autolog(**options)

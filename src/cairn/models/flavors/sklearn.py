@@ -181,3 +181,14 @@ def log_model(sk_model: Any, name: str | None = None, **kwargs: Any) -> logged.M
     ``step``; load it back with ``load_model(info.model_uri)``.
     """
     return logged.log_model(save_model, sk_model, name, flavor=FLAVOR, **kwargs)
+
+
+def autolog(**options: Any) -> None:
+    """Autolog scikit-learn ``fit`` calls (``cairn.sklearn.autolog``, as in MLflow).
+
+    The machinery lives in ``cairn.autologging``, a layer above models; it is imported only
+    when asked for, so saving and loading models never loads it.
+    """
+    from cairn.autologging.sklearn import autolog as sklearn_autolog
+
+    sklearn_autolog(**options)

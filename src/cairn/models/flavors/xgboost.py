@@ -196,3 +196,14 @@ def log_model(xgb_model: Any, name: str | None = None, **kwargs: Any) -> logged.
     ``step``; load it back with ``load_model(info.model_uri)``.
     """
     return logged.log_model(save_model, xgb_model, name, flavor=FLAVOR, **kwargs)
+
+
+def autolog(**options: Any) -> None:
+    """Autolog ``xgb.train`` and XGBoost scikit-learn ``fit`` (``cairn.xgboost.autolog``).
+
+    The machinery lives in ``cairn.autologging``, a layer above models; it is imported only
+    when asked for, so saving and loading models never loads it.
+    """
+    from cairn.autologging.xgboost import autolog as xgboost_autolog
+
+    xgboost_autolog(**options)

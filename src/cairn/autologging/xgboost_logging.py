@@ -1,0 +1,170 @@
+"""What one autologged XGBoost training records: eval metrics, early stopping, importance, model.
+
+Shared by ``xgb.train`` and the scikit-learn API: both reduce to a booster, the per-iteration
+eval history (one ``{"<evalname>-<metric>": value}`` dict per iteration, MLflow's names) and
+the training data, and log them the same way to an explicit run id.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cairn import data
+from cairn.autologging.config import AutologConfig
+from cairn.entities import Metric
+from cairn.tracking import fluent
+
+_EXAMPLE_ROWS = 5
+
+#: One ``{"<evalname>-<metric>": value}`` dict per boosting iteration, in order.
+History = list[dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Trained:
+    """One finished training: what to log and where its data came from."""
+
+    booster: Any
+    model: Any  # what ``log_model`` gets: the booster, or the scikit-learn-API estimator
+    history: History
+    early_stopping: bool
+    x: Any = None  # a 2-D array (or DataFrame) of the training features, when known
+    y: Any = None
+    logged: int = 0  # iterations of ``history`` already logged while training ran
+
+    @property
+    def first_step(self) -> int:
+        """The step (XGBoost's epoch) of ``history[0]``: past the rounds of a continued model."""
+        return int(self.booster.num_boosted_rounds()) - len(self.history)
+
+
+def history_from_evals_result(evals_result: Mapping[str, Mapping[str, Sequence[Any]]]) -> History:
+    """``evals_result()``'s ``{evalname: {metric: [values]}}`` as one dict per iteration."""
+    history: History = []
+    for eval_name, metrics in evals_result.items():
+        for metric, values in metrics.items():
+            for index, value in enumerate(values):
+                if index == len(history):
+                    history.append({})
+                history[index][f"{eval_name}-{metric}"] = float(value)
+    return history
+
+
+def metric_points(history: History, first_step: int = 0) -> list[Metric]:
+    stamp = int(time.time() * 1000)
+    return [
+        Metric(key, value, stamp, first_step + index)
+        for index, values in enumerate(history)
+        for key, value in values.items()
+    ]
+
+
+def log_early_stopping(run_id: str, trained: Trained) -> None:
+    """MLflow's convention: ``stopped_iteration``, ``best_iteration``, then the best
+    iteration's eval metrics again at step ``len(history)`` (one past the last iteration)."""
+    history = trained.history
+    best = getattr(trained.booster, "best_iteration", None)
+    if not trained.early_stopping or not history or best is None:
+        return
+    stamp = int(time.time() * 1000)
+    points = [
+        Metric("stopped_iteration", float(len(history) - 1), stamp, 0),
+        Metric("best_iteration", float(best), stamp, 0),
+    ]
+    index = best - trained.first_step
+    if 0 <= index < len(history):
+        best_metrics = history[index]
+        points += [Metric(k, v, stamp, len(history)) for k, v in best_metrics.items()]
+    fluent.client().log_batch(run_id, metrics=points)
+
+
+def log_feature_importance(run_id: str, booster: Any, importance_types: Sequence[str]) -> None:
+    """``feature_importance_<type>.json`` per type, and a bar chart when matplotlib is there."""
+    client = fluent.client()
+    plot = importlib.util.find_spec("matplotlib") is not None
+    for importance_type in importance_types:
+        scores = booster.get_score(importance_type=importance_type)
+        client.log_dict(run_id, scores, f"feature_importance_{importance_type}.json")
+        if plot and scores:
+            figure = _importance_figure(scores, importance_type)
+            client.log_figure(run_id, figure, f"feature_importance_{importance_type}.png")
+
+
+def _importance_figure(scores: Mapping[str, float], importance_type: str) -> Any:
+    """A horizontal bar chart, built on ``Figure`` directly: no pyplot global state."""
+    from matplotlib.figure import Figure
+
+    ordered = sorted(scores.items(), key=lambda item: item[1])
+    figure = Figure(figsize=(6, max(2.0, 0.3 * len(ordered) + 1)))
+    axes = figure.subplots()
+    axes.barh([name for name, _ in ordered], [value for _, value in ordered])
+    axes.set_title(f"Feature importance ({importance_type})")
+    figure.subplots_adjust(left=0.25)
+    return figure
+
+
+def dmatrix_data(dmatrix: Any) -> tuple[Any, Any]:
+    """A DMatrix's features as a dense array (a DataFrame when it has feature names, so the
+    model's feature check passes) and its labels."""
+    x = dmatrix.get_data().toarray()
+    names = dmatrix.feature_names
+    if names is not None and importlib.util.find_spec("pandas") is not None:
+        import pandas as pd
+
+        x = pd.DataFrame(x, columns=names)
+    label = dmatrix.get_label()
+    return x, (label if len(label) else None)
+
+
+def log_dataset(run_id: str, trained: Trained) -> None:
+    x = trained.x
+    if hasattr(x, "iloc"):
+        frame = x if trained.y is None else x.assign(__target__=list(trained.y))
+        target = None if trained.y is None else "__target__"
+        dataset = data.from_pandas(frame, targets=target)
+    else:
+        dataset = data.from_numpy(x, targets=trained.y)
+    fluent.client().log_input(run_id, dataset, context="train")
+
+
+def log_trained_model(run_id: str, trained: Trained, config: AutologConfig) -> None:
+    """``model`` via ``cairn.xgboost.log_model``, with a signature from the first rows."""
+    from cairn.models.flavors import xgboost as flavor
+    from cairn.models.infer import infer_signature
+
+    example = None
+    if trained.x is not None:
+        example = trained.x.iloc[:_EXAMPLE_ROWS] if hasattr(trained.x, "iloc") else None
+        example = trained.x[:_EXAMPLE_ROWS] if example is None else example
+    signature = None
+    if config.log_model_signatures and example is not None:
+        predictor = flavor.XGBoostPredictor(trained.model)
+        signature = infer_signature(example, predictor.predict(example))
+    flavor.log_model(
+        trained.model,
+        "model",
+        run_id=run_id,
+        signature=signature,
+        input_example=example if config.log_input_examples else None,
+        registered_model_name=config.registered_model_name,
+    )
+
+
+def log_trained(
+    run_id: str, trained: Trained, config: AutologConfig, importance_types: Sequence[str]
+) -> None:
+    """Everything after training, in one place for both APIs."""
+    rest = trained.history[trained.logged :]
+    fluent.client().log_batch(
+        run_id, metrics=metric_points(rest, trained.first_step + trained.logged)
+    )
+    log_early_stopping(run_id, trained)
+    log_feature_importance(run_id, trained.booster, importance_types)
+    if config.log_datasets and trained.x is not None:
+        log_dataset(run_id, trained)
+    if config.log_models:
+        log_trained_model(run_id, trained, config)
