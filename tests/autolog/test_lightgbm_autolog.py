@@ -119,7 +119,9 @@ def test_feature_importance_json_artifacts(data: Any, tracking_dir: Path) -> Non
     booster = _train(x, y)
     run = _only_run()
     paths = {a.path for a in fluent.client().list_artifacts(run.info.run_id)}
-    assert {"feature_importance_split.json", "feature_importance_gain.json"} <= paths
+    assert {
+        f"feature_importance_{k}.{e}" for k in ("split", "gain") for e in ("json", "svg")
+    } <= paths
     for kind in ("split", "gain"):
         local = fluent.client().download_artifacts(
             run.info.run_id, f"feature_importance_{kind}.json", str(tracking_dir / kind)

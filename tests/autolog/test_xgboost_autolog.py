@@ -61,7 +61,7 @@ def test_train_logs_params_metrics_importance_dataset_and_model(data: Any) -> No
         assert _steps(run.info.run_id, key) == list(range(ROUNDS))
     run_id = run.info.run_id
     names = {f.path for f in fluent.client().list_artifacts(run_id)}
-    assert "feature_importance_weight.json" in names
+    assert {"feature_importance_weight.json", "feature_importance_weight.svg"} <= names
     importance = fluent.client().load_dict(run_id, "feature_importance_weight.json")
     assert importance == booster.get_score(importance_type="weight")
     dtrain = xgb.DMatrix(x[:90], label=y[:90])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cairn.autologging.config import AutologConfig
+from cairn.autologging.importance_chart import importance_svg
 from cairn.autologging.patching import warn_failure
 from cairn.autologging.sklearn_logging import FitData, log_dataset
 from cairn.entities import Metric
@@ -73,30 +74,16 @@ def log_eval_metrics(run_id: str, recorder: EvalRecorder, best_iteration: int) -
 
 
 def log_feature_importance(run_id: str, booster: Any) -> None:
-    """``feature_importance_<type>.json`` (feature -> importance), and a plot when matplotlib
-    is installed, for split counts and total gain, as MLflow names them."""
+    """``feature_importance_<type>.json`` (feature -> importance) and an ``.svg`` bar chart,
+    for split counts and total gain, as MLflow names them."""
     names = booster.feature_name()
+    client = fluent.client()
     for kind in IMPORTANCE_TYPES:
         values = [float(v) for v in booster.feature_importance(importance_type=kind)]
         importance = dict(zip(names, values, strict=True))
-        fluent.client().log_dict(run_id, importance, f"feature_importance_{kind}.json")
-        _log_importance_plot(run_id, kind, importance)
-
-
-def _log_importance_plot(run_id: str, kind: str, importance: dict[str, float]) -> None:
-    """A horizontal bar chart; built on a bare ``Figure`` so pyplot's global state and the
-    user's backend are left alone."""
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        return
-    ranked = sorted(importance.items(), key=lambda item: item[1])
-    figure = Figure(figsize=(6, max(2.0, 0.3 * len(ranked) + 1)))
-    axes = figure.subplots()
-    axes.barh([name for name, _ in ranked], [value for _, value in ranked])
-    axes.set_title(f"Feature importance ({kind})")
-    figure.tight_layout()
-    fluent.client().log_figure(run_id, figure, f"feature_importance_{kind}.png")
+        client.log_dict(run_id, importance, f"feature_importance_{kind}.json")
+        chart = importance_svg(importance, f"Feature importance ({kind})")
+        client.log_text(run_id, chart, f"feature_importance_{kind}.svg")
 
 
 def _head(x: Any) -> Any:

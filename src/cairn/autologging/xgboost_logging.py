@@ -15,6 +15,7 @@ from typing import Any
 
 from cairn import data
 from cairn.autologging.config import AutologConfig
+from cairn.autologging.importance_chart import importance_svg
 from cairn.entities import Metric
 from cairn.tracking import fluent
 
@@ -83,28 +84,14 @@ def log_early_stopping(run_id: str, trained: Trained) -> None:
 
 
 def log_feature_importance(run_id: str, booster: Any, importance_types: Sequence[str]) -> None:
-    """``feature_importance_<type>.json`` per type, and a bar chart when matplotlib is there."""
+    """``feature_importance_<type>.json`` per type, and an ``.svg`` bar chart of it."""
     client = fluent.client()
-    plot = importlib.util.find_spec("matplotlib") is not None
     for importance_type in importance_types:
         scores = booster.get_score(importance_type=importance_type)
         client.log_dict(run_id, scores, f"feature_importance_{importance_type}.json")
-        if plot and scores:
-            figure = _importance_figure(scores, importance_type)
-            client.log_figure(run_id, figure, f"feature_importance_{importance_type}.png")
-
-
-def _importance_figure(scores: Mapping[str, float], importance_type: str) -> Any:
-    """A horizontal bar chart, built on ``Figure`` directly: no pyplot global state."""
-    from matplotlib.figure import Figure
-
-    ordered = sorted(scores.items(), key=lambda item: item[1])
-    figure = Figure(figsize=(6, max(2.0, 0.3 * len(ordered) + 1)))
-    axes = figure.subplots()
-    axes.barh([name for name, _ in ordered], [value for _, value in ordered])
-    axes.set_title(f"Feature importance ({importance_type})")
-    figure.subplots_adjust(left=0.25)
-    return figure
+        if scores:
+            chart = importance_svg(scores, f"Feature importance ({importance_type})")
+            client.log_text(run_id, chart, f"feature_importance_{importance_type}.svg")
 
 
 def dmatrix_data(dmatrix: Any) -> tuple[Any, Any]:
