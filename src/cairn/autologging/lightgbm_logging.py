@@ -1,8 +1,8 @@
 """What one autologged LightGBM training records: eval metrics, early stopping, importance, model.
 
 Metrics are collected by a callback that only appends to a list while LightGBM trains, and are
-sent in one chunked ``log_batch`` afterwards: a store round trip per iteration would cost more
-than a small boosting round.
+sent as columns afterwards (see ``metric_rows``): a store round trip per iteration would cost
+more than a small boosting round.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from cairn.autologging.config import AutologConfig
 from cairn.autologging.importance_chart import importance_svg
+from cairn.autologging.metric_rows import log_rows
 from cairn.autologging.patching import warn_failure
 from cairn.autologging.sklearn_logging import FitData, log_dataset
 from cairn.entities import Metric
@@ -49,19 +50,12 @@ class EvalRecorder:
             self.broken = True
             warn_failure(INTEGRATION, exc)
 
-    def metrics(self) -> list[Metric]:
-        stamp = int(time.time() * 1000)
-        return [
-            Metric(key, value, stamp, step)
-            for step, values in self.steps
-            for key, value in values.items()
-        ]
-
 
 def log_eval_metrics(run_id: str, recorder: EvalRecorder, best_iteration: int) -> None:
     """Every recorded value; with early stopping also MLflow's ``stopped_iteration``,
     ``best_iteration`` and the best iteration's scores at step ``stopped_iteration``."""
-    metrics = recorder.metrics()
+    log_rows(run_id, recorder.steps)
+    metrics: list[Metric] = []
     if best_iteration > 0 and recorder.steps:
         stamp = int(time.time() * 1000)
         stopped = len(recorder.steps)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from cairn.autologging.config import AutologConfig, get_config, set_config
+from cairn.autologging.metric_rows import log_rows
 from cairn.autologging.patching import (
     OriginalCall,
     patch_function,
@@ -31,9 +32,7 @@ from cairn.autologging.xgboost_logging import (
     dmatrix_data,
     history_from_evals_result,
     log_trained,
-    metric_points,
 )
-from cairn.tracking import fluent
 
 INTEGRATION = "xgboost"
 #: Seconds between metric writes during a long ``xgb.train``; the rest is written at the end.
@@ -93,8 +92,7 @@ def _collector(run_id: str) -> Any:
 
         def flush(self) -> None:
             rest = self.history[self.logged :]
-            points = metric_points(rest, self.first_epoch + self.logged)
-            fluent.client().log_batch(run_id, metrics=points)
+            log_rows(run_id, enumerate(rest, start=self.first_epoch + self.logged))
             self.logged = len(self.history)
             self.last_flush = time.monotonic()
 

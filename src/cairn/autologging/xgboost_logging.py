@@ -16,6 +16,7 @@ from typing import Any
 from cairn import data
 from cairn.autologging.config import AutologConfig
 from cairn.autologging.importance_chart import importance_svg
+from cairn.autologging.metric_rows import log_rows
 from cairn.entities import Metric
 from cairn.tracking import fluent
 
@@ -53,15 +54,6 @@ def history_from_evals_result(evals_result: Mapping[str, Mapping[str, Sequence[A
                     history.append({})
                 history[index][f"{eval_name}-{metric}"] = float(value)
     return history
-
-
-def metric_points(history: History, first_step: int = 0) -> list[Metric]:
-    stamp = int(time.time() * 1000)
-    return [
-        Metric(key, value, stamp, first_step + index)
-        for index, values in enumerate(history)
-        for key, value in values.items()
-    ]
 
 
 def log_early_stopping(run_id: str, trained: Trained) -> None:
@@ -146,9 +138,7 @@ def log_trained(
 ) -> None:
     """Everything after training, in one place for both APIs."""
     rest = trained.history[trained.logged :]
-    fluent.client().log_batch(
-        run_id, metrics=metric_points(rest, trained.first_step + trained.logged)
-    )
+    log_rows(run_id, enumerate(rest, start=trained.first_step + trained.logged))
     log_early_stopping(run_id, trained)
     log_feature_importance(run_id, trained.booster, importance_types)
     if config.log_datasets and trained.x is not None:
