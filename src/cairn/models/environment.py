@@ -32,7 +32,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 
 from cairn.errors import InvalidParameterValue, ResourceDoesNotExist
+from cairn.models import yaml_text
 from cairn.models.requirements import (
+    distribution_version,
     infer_pip_requirements,
     local_version_label,
     pinned,
@@ -80,21 +82,12 @@ def _python_version() -> str:
     return "{}.{}.{}".format(*sys.version_info[:3])
 
 
-def _installed(package: str) -> str | None:
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
 def python_env() -> dict[str, Any]:
     """``python_env.yaml``: this interpreter, its build tools (a missing one unpinned, as in
     MLflow) and the requirements file."""
     build = []
     for package in _BUILD_PACKAGES:
-        version = _installed(package)
+        version = distribution_version(package)
         build.append(f"{package}=={version}" if version else package)
     return {
         "python": _python_version(),
@@ -107,7 +100,7 @@ def conda_env(requirements: Sequence[str]) -> dict[str, Any]:
     """``conda.yaml``; pip is ``<=`` the installed one because conda-forge lags PyPI."""
     conda_deps: list[Any] = [f"python={_python_version()}"]
     if requirements:
-        pip_version = _installed("pip")
+        pip_version = distribution_version("pip")
         conda_deps.append(f"pip<={pip_version}" if pip_version else "pip")
     conda_deps.append({"pip": list(requirements)})
     return {"name": "mlflow-env", "channels": ["conda-forge"], "dependencies": conda_deps}
@@ -131,13 +124,13 @@ def write_environment(
         reqs.append(_CONSTRAINTS_LINE)
     root = Path(model_dir)
     with open(root / CONDA_ENV_FILE, "w", encoding="utf-8") as out:
-        yaml.safe_dump(conda_env(reqs), stream=out, default_flow_style=False)
+        yaml_text.dump(conda_env(reqs), stream=out, default_flow_style=False)
     if constraints:
         (root / CONSTRAINTS_FILE).write_text("\n".join(constraints), encoding="utf-8")
     (root / REQUIREMENTS_FILE).write_text("\n".join(reqs), encoding="utf-8")
     data = {k: v for k, v in python_env().items() if v}
     with open(root / PYTHON_ENV_FILE, "w", encoding="utf-8") as out:
-        yaml.safe_dump(data, out, sort_keys=False, default_flow_style=False)
+        yaml_text.dump(data, out, sort_keys=False, default_flow_style=False)
     return {"conda": CONDA_ENV_FILE, "virtualenv": PYTHON_ENV_FILE}
 
 
@@ -350,7 +343,7 @@ def _warn_mismatches(requirements: Iterable[str]) -> None:
             continue
         if req.marker and not req.marker.evaluate({"extra": ""}):
             continue
-        current = _installed(req.name)
+        current = distribution_version(req.name)
         if current is None or (req.specifier and not req.specifier.contains(current, True)):
             mismatches.append(f"{req.name} (current: {current or 'uninstalled'}, required: {line})")
     if mismatches:

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from cairn.errors import InvalidParameterValue, ResourceDoesNotExist
+from cairn.models import yaml_text
 
 MLMODEL_FILE = "MLmodel"
 PYFUNC = "python_function"
@@ -154,6 +155,6 @@ def write_model(model: Model, model_dir: str | Path) -> Model:
     file present before the MLmodel file itself)."""
     root = Path(model_dir)
     final = replace(model, model_size_bytes=directory_size(root))
-    text = yaml.safe_dump(final.to_dict(), default_flow_style=False, sort_keys=True)
+    text = yaml_text.dump(final.to_dict(), default_flow_style=False, sort_keys=True)
     (root / MLMODEL_FILE).write_text(text, encoding="utf-8")
     return final

@@ -74,6 +74,17 @@ def strip_local_version_label(version: str) -> str:
         return version
 
 
+@functools.cache
+def distribution_version(package: str) -> str | None:
+    """``importlib.metadata.version`` walks ``sys.path`` on each call (~5-10 ms); autologging
+    saves a model per training and asks for the same few packages each time, so the answers
+    are kept for the process (a package upgraded mid-process is pinned at its old version)."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def installed_version(package: str, module: str | None = None) -> str:
     """The installed version of ``package``; like MLflow, fall back to ``module.__version__``
     for code importable without distribution metadata."""
@@ -81,10 +92,9 @@ def installed_version(package: str, module: str | None = None) -> str:
         from cairn.version import __version__  # metadata is stale in editable installs
 
         return __version__
-    try:
-        return importlib.metadata.version(package)
-    except importlib.metadata.PackageNotFoundError:
-        pass
+    found = distribution_version(package)
+    if found is not None:
+        return found
     try:
         version = getattr(importlib.import_module(module or package), "__version__", None)
     except Exception:  # an absent or broken module: both mean "cannot pin"
