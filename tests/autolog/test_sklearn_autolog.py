@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sklearn.cluster import KMeans
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -90,6 +91,28 @@ def test_pipeline_logs_once_with_deep_params(xy: Any) -> None:
     assert run.data.param_dict["scale__with_mean"] == "True"
     assert run.data.tag_dict["estimator_name"] == "Pipeline"
     assert "training_accuracy_score" in run.data.metric_dict
+
+
+def test_fit_transform_is_one_run_with_no_eval_dataset(xy: Any) -> None:
+    x, _ = xy
+    cairn.autolog(log_models=False)
+    scaled = StandardScaler().fit_transform(x)
+    np.testing.assert_allclose(scaled.mean(axis=0), 0.0, atol=1e-12)
+    run = _only_run()
+    assert run.data.tag_dict["estimator_name"] == "StandardScaler"
+    assert run.data.param_dict["with_mean"] == "True"
+    # The transform inside fit_transform is training, not inference on evaluation data.
+    assert [d.tags[0].value for d in run.inputs.dataset_inputs] == ["train"]
+
+
+def test_fit_predict_is_one_run(xy: Any) -> None:
+    x, _ = xy
+    cairn.autolog(log_models=False)
+    labels = KMeans(n_clusters=2, n_init=2, random_state=0).fit_predict(x)
+    assert sorted(set(labels.tolist())) == [0, 1]
+    run = _only_run()
+    assert run.data.tag_dict["estimator_name"] == "KMeans"
+    assert run.data.param_dict["n_clusters"] == "2"
 
 
 def test_fit_inside_user_run_logs_to_that_run(xy: Any) -> None:
