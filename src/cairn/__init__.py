@@ -116,6 +116,7 @@ _LAZY_MODULES = {
     "lightgbm": "cairn.models.flavors.lightgbm",
     "onnx": "cairn.models.flavors.onnx",
     "pytorch": "cairn.models.flavors.pytorch",
+    "transformers": "cairn.models.flavors.transformers",
 }
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from cairn.entities import Dataset
 
-_DIGEST_ROWS = 10_000
+DIGEST_ROWS = 10_000
 _REMOTE_SCHEMES = ("s3", "gs", "http", "https", "hdfs", "abfss", "wasbs", "ftp", "sftp")
 
 _PANDAS_TYPES = {
@@ -66,7 +66,7 @@ def from_pandas(
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"from_pandas expects a pandas DataFrame, got {type(df).__name__}.")
     if digest is None:
-        head = df.head(_DIGEST_ROWS)
+        head = df.head(DIGEST_ROWS)
         hashed = pd.util.hash_pandas_object(head, index=False).to_numpy().tobytes()
         digest = hashlib.md5(hashed + repr(df.shape).encode(), usedforsecurity=False).hexdigest()[
             :8
@@ -111,7 +111,7 @@ def from_numpy(
     if digest is None:
         md5 = hashlib.md5(usedforsecurity=False)
         for array in arrays:
-            md5.update(np.ascontiguousarray(array[:_DIGEST_ROWS]).tobytes())
+            md5.update(np.ascontiguousarray(array[:DIGEST_ROWS]).tobytes())
             md5.update(repr(array.shape).encode())
         digest = md5.hexdigest()[:8]
     schema: dict[str, Any] = {"features": _tensor_spec(features)}
