@@ -136,7 +136,7 @@ def read_model(model_dir: str | Path) -> Model:
             "Check the path or URI."
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise InvalidParameterValue(f"{path} is not valid YAML: {exc}") from None
     if not isinstance(data, Mapping):

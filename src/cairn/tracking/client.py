@@ -81,6 +81,9 @@ class CairnClient(RegistryClientMixin):
         registry_uri = registry_uri or current_registry_uri() or self._settings.registry_uri
         self.registry_uri = registry_uri or self.tracking_uri
         self._store: TrackingStore | None = None
+        #: run id -> artifact URI, fixed when a run is created; saves a whole ``get_run`` (7
+        #: queries) per ``log_dict``/``log_artifact``, which autologging calls several times.
+        self._artifact_uris: dict[str, str] = {}
 
     @property
     def store(self) -> TrackingStore:
@@ -371,7 +374,13 @@ class CairnClient(RegistryClientMixin):
         """The run's artifact repository. ``mlflow-artifacts:`` URIs resolve against the
         tracking URI, and a server's proxy is reached through the REST store's connection pool
         (same retries and credentials)."""
-        return self.artifact_repository(self.get_run(run_id).info.artifact_uri)
+        uri = self._artifact_uris.get(run_id)
+        if uri is None:
+            uri = self.get_run(run_id).info.artifact_uri
+            if len(self._artifact_uris) >= 10_000:
+                self._artifact_uris.clear()
+            self._artifact_uris[run_id] = uri
+        return self.artifact_repository(uri)
 
     def log_artifact(
         self, run_id: str, local_path: str | Path, artifact_path: str | None = None
