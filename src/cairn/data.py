@@ -59,24 +59,29 @@ def from_pandas(
     targets: str | None = None,
     name: str | None = None,
     digest: str | None = None,
+    total_rows: int | None = None,
 ) -> Dataset:
-    """A dataset record for a pandas DataFrame (the frame itself is not stored)."""
+    """A dataset record for a pandas DataFrame (the frame itself is not stored).
+
+    ``total_rows``: ``df`` is the first rows (at least ``DIGEST_ROWS`` of them, or all) of a
+    larger table of that many rows; the record is the whole table's, since the digest reads
+    only the first ``DIGEST_ROWS`` rows and the shape.
+    """
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"from_pandas expects a pandas DataFrame, got {type(df).__name__}.")
+    shape = (len(df) if total_rows is None else int(total_rows), df.shape[1])
     if digest is None:
         head = df.head(DIGEST_ROWS)
         hashed = pd.util.hash_pandas_object(head, index=False).to_numpy().tobytes()
-        digest = hashlib.md5(hashed + repr(df.shape).encode(), usedforsecurity=False).hexdigest()[
-            :8
-        ]
+        digest = hashlib.md5(hashed + repr(shape).encode(), usedforsecurity=False).hexdigest()[:8]
     colspec = [
         {"type": _column_type(dtype), "name": str(col), "required": True}
         for col, dtype in df.dtypes.items()
     ]
     source_type, source_json = _source(source)
-    profile: dict[str, Any] = {"num_rows": len(df), "num_elements": int(df.size)}
+    profile: dict[str, Any] = {"num_rows": shape[0], "num_elements": shape[0] * shape[1]}
     if targets is not None:
         profile["targets"] = targets
     return Dataset(
@@ -87,6 +92,10 @@ def from_pandas(
         schema=json.dumps({"mlflow_colspec": colspec}),
         profile=json.dumps(profile),
     )
+
+
+def _full_shape(array: Any, total_rows: int | None) -> tuple[int, ...]:
+    return tuple(array.shape) if total_rows is None else (int(total_rows), *array.shape[1:])
 
 
 def _tensor_spec(array: Any) -> str:
@@ -102,27 +111,35 @@ def from_numpy(
     targets: Any = None,
     name: str | None = None,
     digest: str | None = None,
+    total_rows: int | None = None,
 ) -> Dataset:
-    """A dataset record for numpy feature (and optional target) arrays."""
+    """A dataset record for numpy feature (and optional target) arrays.
+
+    ``total_rows``: the arrays are the first rows (at least ``DIGEST_ROWS``, or all) of larger
+    ones with that many rows, as when the data is too big to copy whole (a DMatrix, a torch
+    dataset); the record is the whole data's.
+    """
     import numpy as np
 
     features = np.asarray(features)
     arrays = [features] if targets is None else [features, np.asarray(targets)]
+    shapes = [_full_shape(array, total_rows) for array in arrays]
     if digest is None:
         md5 = hashlib.md5(usedforsecurity=False)
-        for array in arrays:
+        for array, shape in zip(arrays, shapes, strict=True):
             md5.update(np.ascontiguousarray(array[:DIGEST_ROWS]).tobytes())
-            md5.update(repr(array.shape).encode())
+            md5.update(repr(shape).encode())
         digest = md5.hexdigest()[:8]
     schema: dict[str, Any] = {"features": _tensor_spec(features)}
+    size = int(np.prod(shapes[0]))
     profile: dict[str, Any] = {
-        "features_shape": list(features.shape),
-        "features_size": int(features.size),
-        "features_nbytes": int(features.nbytes),
+        "features_shape": list(shapes[0]),
+        "features_size": size,
+        "features_nbytes": size * features.itemsize,
     }
     if targets is not None:
         schema["targets"] = _tensor_spec(arrays[1])
-        profile["targets_shape"] = list(arrays[1].shape)
+        profile["targets_shape"] = list(shapes[1])
     source_type, source_json = _source(source)
     return Dataset(
         name=name or "dataset",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 import cairn
 from cairn.autologging import patching, xgboost_logging
 from cairn.autologging.patching import AutologgingWarning
+from cairn.data import DIGEST_ROWS
 from cairn.entities import RunStatus
 from cairn.tracking import fluent
 
@@ -73,6 +75,18 @@ def test_train_logs_params_metrics_importance_dataset_and_model(data: Any) -> No
     np.testing.assert_array_equal(loaded.predict(xgb.DMatrix(x)), booster.predict(xgb.DMatrix(x)))
     pyfunc = cairn.pyfunc.load_model(f"models:/{models[0].model_id}")
     np.testing.assert_array_equal(pyfunc.predict(x), booster.predict(xgb.DMatrix(x)))
+
+
+def test_a_large_dmatrix_is_digested_whole_without_densifying_it_all() -> None:
+    rows = DIGEST_ROWS + 25
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(rows, 3)).astype(np.float32)
+    y = (x[:, 0] > 0).astype(np.float32)
+    cairn.xgboost.autolog(log_models=False)
+    xgb.train(PARAMS, xgb.DMatrix(x, label=y), 2)
+    (dataset_input,) = _only_run().inputs.dataset_inputs
+    assert dataset_input.dataset.digest == cairn.data.from_numpy(x, targets=y).digest
+    assert json.loads(dataset_input.dataset.profile or "{}")["features_shape"] == [rows, 3]
 
 
 def test_early_stopping_logs_best_and_stopped_iteration(data: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -58,3 +59,17 @@ def test_log_input_links_dataset_with_context(tracking_dir: Path) -> None:
     (item,) = cairn.get_run(run.info.run_id).inputs.dataset_inputs
     assert item.dataset.name == "train" and item.dataset.digest == ds.digest
     assert item.context == "training"
+
+
+def test_the_first_rows_and_a_row_count_describe_the_whole_array(monkeypatch: Any) -> None:
+    monkeypatch.setattr(cairn.data, "DIGEST_ROWS", 4)
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(10, 3)), rng.integers(0, 2, size=10)
+    assert from_numpy(x[:4], targets=y[:4], total_rows=10) == from_numpy(x, targets=y)
+    assert from_numpy(x[:4], total_rows=10) != from_numpy(x[:4])
+
+
+def test_the_first_rows_and_a_row_count_describe_the_whole_frame(monkeypatch: Any) -> None:
+    monkeypatch.setattr(cairn.data, "DIGEST_ROWS", 4)
+    df = pd.DataFrame({"a": range(10), "b": [float(i) / 3 for i in range(10)]})
+    assert from_pandas(df.head(4), total_rows=10) == from_pandas(df)

@@ -4,8 +4,8 @@ MLflow's Lightning and Transformers autologging log no dataset, so a run cannot 
 made its model; cairn logs one. A torch dataset is any object with ``__len__`` and
 ``__getitem__`` (items may be computed on the fly), so only the rows the digest reads are
 materialised: ``cairn.data.from_numpy`` hashes the first ``DIGEST_ROWS`` rows and the full
-shape, and this builds the same digest from those rows and the dataset's length, so the
-record equals ``from_numpy`` of the whole data without loading all of it.
+shape, so those rows and the dataset's length (``total_rows``) give the record of the whole
+data without loading all of it.
 
 Items are understood as ``TensorDataset`` gives them (``(features, targets)``), as a single
 tensor, or as Transformers' dicts (features ``input_ids``, or the first key; targets
@@ -14,10 +14,7 @@ tensor, or as Transformers' dicts (features ``input_ids``, or the first key; tar
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from cairn import data
@@ -55,17 +52,6 @@ def _stacked(values: Sequence[Any]) -> Any:
     return np.stack([_as_array(v) for v in values])
 
 
-def _digest(sample: Sequence[Any], length: int) -> str:
-    """``from_numpy``'s digest of the full arrays, from their first rows and full length."""
-    import numpy as np
-
-    md5 = hashlib.md5(usedforsecurity=False)
-    for array in sample:
-        md5.update(np.ascontiguousarray(array).tobytes())
-        md5.update(repr((length, *array.shape[1:])).encode())
-    return md5.hexdigest()[:8]
-
-
 def dataset_record(dataset: Any, name: str = "dataset") -> Dataset | None:
     """A record of ``dataset`` (or a ``DataLoader``'s dataset); None when its rows are not
     fixed-shape arrays."""
@@ -84,13 +70,4 @@ def dataset_record(dataset: Any, name: str = "dataset") -> Dataset | None:
         targets = _stacked([t for _, t in items]) if has_targets else None
     except (TypeError, ValueError, KeyError, IndexError):
         return None
-    record = data.from_numpy(features, targets=targets, name=name)
-    sample = [features] if targets is None else [features, targets]
-    profile = json.loads(record.profile or "{}")
-    per_row = features.size // max(len(features), 1)
-    profile["features_shape"] = [length, *features.shape[1:]]
-    profile["features_size"] = per_row * length
-    profile["features_nbytes"] = per_row * length * features.itemsize
-    if targets is not None:
-        profile["targets_shape"] = [length, *targets.shape[1:]]
-    return replace(record, digest=_digest(sample, length), profile=json.dumps(profile))
+    return data.from_numpy(features, targets=targets, name=name, total_rows=length)

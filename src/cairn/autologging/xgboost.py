@@ -150,9 +150,9 @@ def _log_train(
     run_id: str, booster: Any, arguments: Mapping[str, Any], history: History, logged: int
 ) -> None:
     config = get_config(INTEGRATION) or AutologConfig()
-    x = y = None
+    x = y = rows = None
     if config.log_datasets or config.log_models:
-        x, y = dmatrix_data(arguments["dtrain"])
+        x, y, rows = dmatrix_data(arguments["dtrain"])
     trained = Trained(
         booster=booster,
         model=booster,
@@ -161,6 +161,7 @@ def _log_train(
         x=x,
         y=y,
         logged=logged,
+        rows=rows,
     )
     log_trained(run_id, trained, config, _IMPORTANCE_TYPES)
 

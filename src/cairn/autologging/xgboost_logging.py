@@ -17,6 +17,7 @@ from cairn import data
 from cairn.autologging.config import AutologConfig
 from cairn.autologging.importance_chart import importance_svg
 from cairn.autologging.metric_rows import log_rows
+from cairn.data import DIGEST_ROWS
 from cairn.entities import Metric
 from cairn.tracking import fluent
 
@@ -37,6 +38,7 @@ class Trained:
     x: Any = None  # a 2-D array (or DataFrame) of the training features, when known
     y: Any = None
     logged: int = 0  # iterations of ``history`` already logged while training ran
+    rows: int | None = None  # the training rows when ``x`` holds only the first ones
 
     @property
     def first_step(self) -> int:
@@ -86,17 +88,24 @@ def log_feature_importance(run_id: str, booster: Any, importance_types: Sequence
             client.log_text(run_id, chart, f"feature_importance_{importance_type}.svg")
 
 
-def dmatrix_data(dmatrix: Any) -> tuple[Any, Any]:
-    """A DMatrix's features as a dense array (a DataFrame when it has feature names, so the
-    model's feature check passes) and its labels."""
-    x = dmatrix.get_data().toarray()
+def dmatrix_data(dmatrix: Any) -> tuple[Any, Any, int]:
+    """The first ``DIGEST_ROWS`` rows of a DMatrix as a dense array (a DataFrame when it has
+    feature names, so the model's feature check passes), their labels, and the row count.
+
+    Only those rows: the dataset digest reads no more, the signature needs five, and
+    densifying a large (often sparse) training matrix whole, after training, could take more
+    memory than training did.
+    """
+    rows = int(dmatrix.num_row())
+    head = dmatrix.slice(list(range(DIGEST_ROWS))) if rows > DIGEST_ROWS else dmatrix
+    x = head.get_data().toarray()
     names = dmatrix.feature_names
     if names is not None and importlib.util.find_spec("pandas") is not None:
         import pandas as pd
 
         x = pd.DataFrame(x, columns=names)
-    label = dmatrix.get_label()
-    return x, (label if len(label) else None)
+    label = head.get_label()
+    return x, (label if len(label) else None), rows
 
 
 def log_dataset(run_id: str, trained: Trained) -> None:
@@ -104,9 +113,9 @@ def log_dataset(run_id: str, trained: Trained) -> None:
     if hasattr(x, "iloc"):
         frame = x if trained.y is None else x.assign(__target__=list(trained.y))
         target = None if trained.y is None else "__target__"
-        dataset = data.from_pandas(frame, targets=target)
+        dataset = data.from_pandas(frame, targets=target, total_rows=trained.rows)
     else:
-        dataset = data.from_numpy(x, targets=trained.y)
+        dataset = data.from_numpy(x, targets=trained.y, total_rows=trained.rows)
     fluent.client().log_input(run_id, dataset, context="train")
 
 
