@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import cairn
-from cairn.autologging import patching, transformers_import
+from cairn.autologging import import_hooks, patching
 from cairn.autologging import transformers as transformers_autolog
 from cairn.autologging.patching import AutologgingWarning
 from cairn.entities import RunStatus
@@ -243,9 +243,9 @@ def test_autolog_before_the_trainer_module_is_imported_patches_it_on_import(
     monkeypatch.delitem(sys.modules, "fake_trainer_module", raising=False)
     cairn.transformers.autolog()
     assert "fake_trainer_module" not in sys.modules
-    assert transformers_import.waiting("fake_trainer_module")
+    assert import_hooks.waiting("fake_trainer_module")
     module = importlib.import_module("fake_trainer_module")
-    assert not transformers_import.waiting("fake_trainer_module")
+    assert not import_hooks.waiting("fake_trainer_module")
     assert (module.Trainer, "train") in patching.patched_methods("transformers")
 
 
@@ -254,9 +254,9 @@ def test_disable_before_the_import_stops_waiting(
 ) -> None:
     monkeypatch.setattr(transformers_autolog, "TRAINER_MODULE", "fake_trainer_never_imported")
     cairn.transformers.autolog()
-    assert transformers_import.waiting("fake_trainer_never_imported")
+    assert import_hooks.waiting("fake_trainer_never_imported")
     cairn.transformers.autolog(disable=True)
-    assert not transformers_import.waiting("fake_trainer_never_imported")
+    assert not import_hooks.waiting("fake_trainer_never_imported")
 
 
 def test_train_logs_to_a_live_server(tmp_path: Path, live_server: LiveServer) -> None:

@@ -59,7 +59,8 @@ def dataset_record(dataset: Any, name: str = "dataset") -> Dataset | None:
     tensors = getattr(dataset, "tensors", None)
     if tensors:  # TensorDataset: the whole data is already in memory
         arrays = [_as_array(t) for t in tensors[:2]]
-        return data.from_numpy(arrays[0], targets=arrays[1] if len(arrays) > 1 else None)
+        targets = arrays[1] if len(arrays) > 1 else None
+        return data.from_numpy(arrays[0], targets=targets, name=name)
     try:
         length = len(dataset)
         items = [_split(dataset[i]) for i in range(min(length, DIGEST_ROWS))]

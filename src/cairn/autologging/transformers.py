@@ -24,11 +24,11 @@ from types import ModuleType
 from typing import Any
 
 from cairn.autologging.config import AutologConfig, get_config, set_config
+from cairn.autologging.import_hooks import cancel, patch_on_import
 from cairn.autologging.metric_rows import log_rows
 from cairn.autologging.patching import OriginalCall, patch_method, unpatch_all, warn_failure
 from cairn.autologging.runs import autolog_run, run_tags
 from cairn.autologging.torch_datasets import dataset_record
-from cairn.autologging.transformers_import import cancel, patch_on_import
 from cairn.entities import Param
 from cairn.store.tracking.validation import MAX_PARAM_VALUE_LENGTH
 from cairn.tracking import fluent
@@ -182,7 +182,7 @@ def autolog(
     """Log every ``Trainer.train``: params, metrics and the trained model (``log_models``).
 
     ``disable=True`` puts ``Trainer.train`` back. When ``transformers.trainer`` is not
-    imported yet, the patch waits for its import (see ``transformers_import``).
+    imported yet, the patch waits for its import (see ``import_hooks``).
     ``log_datasets`` logs ``train_dataset`` and ``eval_dataset`` (see ``torch_datasets``);
     ``log_input_examples``, ``log_model_signatures`` and ``max_tuning_runs`` are accepted
     for ``cairn.autolog`` and have no effect here.

@@ -384,3 +384,14 @@ def log_state_dict(state_dict: Mapping[str, Any], artifact_path: str, **kwargs: 
     with tempfile.TemporaryDirectory(prefix="cairn-state-dict-") as tmp:
         save_state_dict(state_dict, tmp, **kwargs)
         fluent_log.log_artifacts(tmp, artifact_path)
+
+
+def autolog(**options: Any) -> None:
+    """Autolog PyTorch Lightning ``Trainer.fit`` (``cairn.pytorch.autolog``).
+
+    The machinery lives in ``cairn.autologging``, a layer above models; it is imported only
+    when asked for, so saving and loading models never loads it.
+    """
+    from cairn.autologging.pytorch_lightning import autolog as lightning_autolog
+
+    lightning_autolog(**options)

@@ -1,8 +1,8 @@
 """Patch a module's classes when the module is first imported, not before.
 
-Importing ``transformers.trainer`` loads torch, accelerate and most of Transformers (seconds),
-so ``cairn.autolog()`` must not import it just because Transformers is installed: a
-scikit-learn script would pay for it. When the module is not loaded yet, a finder at the
+Importing ``transformers.trainer`` or Lightning's trainer loads torch and much more (seconds),
+so ``cairn.autolog()`` must not import them just because they are installed: a scikit-learn
+script would pay for it. When the module is not loaded yet, a finder at the
 front of ``sys.meta_path`` waits for it and runs the patch right after the module's own code,
 before the importer gets the module (the post-import hook ``wrapt`` and MLflow use).
 """
