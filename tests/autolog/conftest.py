@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cairn.autologging import config, patching
+from cairn.autologging import config, import_hooks, patching
 from fluent_state import private_tracking_dir
 
 
@@ -19,11 +20,12 @@ def tracking_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 
 @pytest.fixture(autouse=True)
 def no_autolog_left() -> Iterator[None]:
-    """Every test starts and ends with nothing patched and no settings."""
+    """Every test starts and ends with nothing patched, no settings and no import waiting."""
     yield
     for integration in list(config._CONFIGS):
         patching.unpatch_all(integration)
     config._CONFIGS.clear()
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, import_hooks._ImportWatcher)]
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 from typing import Any
 
@@ -75,3 +77,23 @@ def test_user_exception_passes_through_unchanged() -> None:
     assert "class" in str(raised.value)
     runs = cairn.search_runs(output_format="list")
     assert [r.info.status for r in runs] == [RunStatus.FAILED]
+
+
+def test_cairn_autolog_imports_no_library_and_patches_each_when_imported() -> None:
+    """A script that never imports scikit-learn or Lightning pays nothing for them; the
+    first import of each sets its integration up."""
+    code = (
+        "import sys, cairn\n"
+        "cairn.autolog()\n"
+        "heavy = ['sklearn', 'xgboost', 'lightgbm', 'lightning', 'transformers', 'torch']\n"
+        "assert not [m for m in heavy if m in sys.modules], sys.modules.keys()\n"
+        "from cairn.autologging import patching\n"
+        "import sklearn.linear_model\n"
+        "print(hasattr(sklearn.linear_model.LogisticRegression.fit, '__wrapped__'))\n"
+        "import lightning\n"
+        "print([owner.__name__ for owner, _ in patching.patched_methods('pytorch')])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["True", "['Trainer']"]
