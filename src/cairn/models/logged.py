@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from cairn.config import settings_from_env
-from cairn.entities import LoggedModel, LoggedModelStatus, Metric, ModelOutput
+from cairn.entities import LoggedModel, LoggedModelStatus, ModelOutput
 from cairn.models.mlmodel import Model, read_model, write_model
 from cairn.tracking import context, fluent
 from cairn.tracking.client import CairnClient
@@ -136,13 +136,10 @@ def _create(
 def _link_step_metrics(client: CairnClient, run_id: str, model_id: str, step: int) -> None:
     """Attach the run's metrics logged at ``step`` to the model too (MLflow 3.x does, so the
     model's page shows the scores it was logged with)."""
-    points: list[Metric] = []
-    for key in client.get_run(run_id).data.metric_dict:
-        points.extend(
-            replace(m, run_id=run_id, model_id=model_id)
-            for m in client.get_metric_history(run_id, key)
-            if m.step == step and m.model_id is None
-        )
+    client.settle()
+    keys = list(client.get_run(run_id).data.metric_dict)
+    found = client.store.get_metrics_at_step(run_id, keys, step)
+    points = [replace(m, run_id=run_id, model_id=model_id) for m in found]
     if points:
         client.log_batch(run_id, metrics=points)
 

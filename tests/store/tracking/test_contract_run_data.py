@@ -168,6 +168,23 @@ def test_exact_duplicate_metric_points_are_stored_once(store: TrackingStore, run
     assert len(store.get_metric_history(run_id, "m")) == 1
 
 
+def test_metrics_at_a_step_are_the_distinct_points_of_those_keys_there(
+    store: TrackingStore, run_id: str
+) -> None:
+    store.log_batch(
+        run_id, metrics=[Metric(k, float(s), 100 + s, s) for k in "ab" for s in range(6)]
+    )
+    store.log_batch(run_id, metrics=[Metric("a", 3.0, 103, 3), Metric("a", 9.0, 200, 3)])
+    store.log_batch(run_id, metrics=[Metric("c", 1.0, 5, 3)])
+    found = store.get_metrics_at_step(run_id, ["a", "b"], 3)
+    assert sorted((m.key, m.value, m.timestamp, m.step) for m in found) == [
+        ("a", 3.0, 103, 3),
+        ("a", 9.0, 200, 3),
+        ("b", 3.0, 103, 3),
+    ]
+    assert store.get_metrics_at_step(run_id, ["a"], 42) == []
+
+
 @pytest.mark.parametrize("value", ["1.0", True, None])
 def test_non_numeric_metric_values_are_rejected(
     store: TrackingStore, run_id: str, value: object

@@ -221,6 +221,24 @@ class TrackingStore(abc.ABC):
             if token is None:
                 return MetricSeries.from_points(key, points)
 
+    def get_metrics_at_step(self, run_id: str, keys: Sequence[str], step: int) -> list[Metric]:
+        """The points of ``keys`` logged at ``step`` and not yet attributed to a logged model:
+        what MLflow 3 re-logs as a model's metrics when the model is logged at that step.
+
+        This default reads each key's whole history (as MLflow's client does); the SQL store
+        reads only the chunks whose step range holds ``step``.
+        """
+        points: list[Metric] = []
+        for key in keys:
+            token = None
+            while True:
+                page = self.get_metric_history(run_id, key, 25_000, token)
+                points.extend(m for m in page if m.step == step and m.model_id is None)
+                token = page.next_page_token
+                if token is None:
+                    break
+        return points
+
     def sample_metric_series(
         self,
         run_id: str,

@@ -130,6 +130,29 @@ def delete_series(conn: sa.Connection, run_id: str, keys: Sequence[str]) -> None
         conn.execute(sa.delete(table).where(table.c.run_uuid == run_id, table.c.key.in_(keys)))
 
 
+def points_at_step(
+    conn: sa.Connection, run_id: str, keys: Sequence[str], step: int
+) -> list[Metric]:
+    """The distinct points of ``keys`` at ``step``, reading only the chunks whose step range
+    holds it: logging a model at the end of a run with million-point histories stays cheap.
+    Chunks keep no model ids, so every point counts as not yet attributed to a model."""
+    mc = t.metric_chunks
+    query = sa.select(mc.c.key, mc.c.step_data, mc.c.timestamp_data, mc.c.value_data).where(
+        mc.c.run_uuid == run_id,
+        mc.c.key.in_(list(keys)),
+        mc.c.min_step <= step,
+        mc.c.max_step >= step,
+    )
+    found: dict[tuple[str, int, str], Metric] = {}
+    for row in conn.execute(query.order_by(mc.c.chunk_id)):
+        chunk = cols.unpack(row.key, row.step_data, row.timestamp_data, row.value_data)
+        steps, timestamps, values = cols.columns(chunk)
+        for i in np.flatnonzero(steps == step).tolist():
+            point = Metric(row.key, float(values[i]), int(timestamps[i]), step)
+            found.setdefault((point.key, point.timestamp, repr(point.value)), point)
+    return list(found.values())
+
+
 def read_series(
     conn: sa.Connection,
     run_id: str,

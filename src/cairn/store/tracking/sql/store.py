@@ -264,6 +264,11 @@ class SqlTrackingStore(TrackingStore):
             runs.get_row(conn, run_id)
             return metric_chunks.history(conn, run_id, key)
 
+    def get_metrics_at_step(self, run_id: str, keys: Sequence[str], step: int) -> list[Metric]:
+        with self.engine.connect() as conn:
+            runs.get_row(conn, run_id)
+            return metric_chunks.points_at_step(conn, run_id, keys, step)
+
     def sample_metric_series(
         self,
         run_id: str,
