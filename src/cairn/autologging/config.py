@@ -7,7 +7,8 @@ Kept apart from the patches so a patched method reads its settings at call time:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -41,3 +42,14 @@ def get_config(integration: str) -> AutologConfig | None:
 def is_enabled(integration: str) -> bool:
     config = _CONFIGS.get(integration)
     return config is not None and not config.disable
+
+
+def configure(integration: str, options: Mapping[str, Any]) -> AutologConfig:
+    """Store an integration's settings from its ``autolog`` arguments (pass ``locals()``);
+    arguments that are not common options (an integration's own) are left to the caller."""
+    names = {f.name for f in fields(AutologConfig)}
+    values = {k: v for k, v in options.items() if k in names}
+    values["extra_tags"] = {k: str(v) for k, v in (values.get("extra_tags") or {}).items()}
+    config = AutologConfig(**values)
+    set_config(integration, config)
+    return config

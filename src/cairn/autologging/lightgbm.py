@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from cairn.autologging.config import AutologConfig, get_config, set_config
+from cairn.autologging.config import AutologConfig, configure, get_config
 from cairn.autologging.lightgbm_logging import (
     INTEGRATION,
     EvalRecorder,
@@ -133,19 +133,7 @@ def autolog(
     """
     import lightgbm as lgb
 
-    config = AutologConfig(
-        log_models=log_models,
-        log_datasets=log_datasets,
-        log_input_examples=log_input_examples,
-        log_model_signatures=log_model_signatures,
-        disable=disable,
-        exclusive=exclusive,
-        silent=silent,
-        max_tuning_runs=max_tuning_runs,
-        registered_model_name=registered_model_name,
-        extra_tags={k: str(v) for k, v in (extra_tags or {}).items()},
-    )
-    set_config(INTEGRATION, config)
+    config = configure(INTEGRATION, locals())
     if disable:
         unpatch_all(INTEGRATION)
         return

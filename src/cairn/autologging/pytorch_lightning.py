@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from cairn.autologging.config import AutologConfig, get_config, set_config
+from cairn.autologging.config import AutologConfig, configure, get_config
 from cairn.autologging.import_hooks import cancel, patch_on_import
 from cairn.autologging.patching import OriginalCall, patch_method, unpatch_all, warn_failure
 from cairn.autologging.pytorch_lightning_recorder import (
@@ -221,24 +221,11 @@ def autolog(
     MLflow's options: metrics every ``log_every_n_epoch`` epochs (step = epoch) and, with
     ``log_every_n_step``, step metrics (step = ``trainer.global_step``); ``checkpoint`` logs
     the best checkpoint's weights as the model when a monitoring ``ModelCheckpoint`` ran.
-    ``log_datasets``, ``log_input_examples`` and ``max_tuning_runs`` are accepted for
-    ``cairn.autolog`` and unused: MLflow's Lightning autologging logs no dataset or example.
+    ``log_datasets`` logs the train and validation loaders' datasets (MLflow logs none);
+    ``log_input_examples`` and ``max_tuning_runs`` are accepted for ``cairn.autolog`` and
+    unused.
     """
-    set_config(
-        INTEGRATION,
-        AutologConfig(
-            log_models=log_models,
-            log_datasets=log_datasets,
-            log_input_examples=log_input_examples,
-            log_model_signatures=log_model_signatures,
-            disable=disable,
-            exclusive=exclusive,
-            silent=silent,
-            max_tuning_runs=max_tuning_runs,
-            registered_model_name=registered_model_name,
-            extra_tags={k: str(v) for k, v in (extra_tags or {}).items()},
-        ),
-    )
+    configure(INTEGRATION, locals())
     _OPTIONS["recorder"] = RecorderOptions(log_every_n_epoch, log_every_n_step)
     _OPTIONS["checkpoint"] = checkpoint
     if disable:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cairn.autologging import sklearn_post_training as post_training
-from cairn.autologging.config import AutologConfig, get_config, set_config
+from cairn.autologging.config import AutologConfig, configure, get_config
 from cairn.autologging.patching import OriginalCall, patch_method, unpatch_all
 from cairn.autologging.runs import autolog_run, run_tags
 from cairn.autologging.sklearn_logging import (
@@ -112,19 +112,7 @@ def autolog(
     >>> import cairn
     >>> cairn.sklearn.autolog(log_models=False)  # doctest: +SKIP
     """
-    config = AutologConfig(
-        log_models=log_models,
-        log_datasets=log_datasets,
-        log_input_examples=log_input_examples,
-        log_model_signatures=log_model_signatures,
-        disable=disable,
-        exclusive=exclusive,
-        silent=silent,
-        max_tuning_runs=max_tuning_runs,
-        registered_model_name=registered_model_name,
-        extra_tags={k: str(v) for k, v in (extra_tags or {}).items()},
-    )
-    set_config(INTEGRATION, config)
+    config = configure(INTEGRATION, locals())
     post_training.configure(INTEGRATION, log_post_training_metrics and not disable)
     if disable:
         unpatch_all(INTEGRATION)

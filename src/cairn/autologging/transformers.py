@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
-from cairn.autologging.config import AutologConfig, get_config, set_config
+from cairn.autologging.config import AutologConfig, configure, get_config
 from cairn.autologging.import_hooks import cancel, patch_on_import
 from cairn.autologging.metric_rows import log_rows
 from cairn.autologging.patching import OriginalCall, patch_method, unpatch_all, warn_failure
@@ -187,21 +187,7 @@ def autolog(
     ``log_input_examples``, ``log_model_signatures`` and ``max_tuning_runs`` are accepted
     for ``cairn.autolog`` and have no effect here.
     """
-    set_config(
-        INTEGRATION,
-        AutologConfig(
-            log_models=log_models,
-            log_datasets=log_datasets,
-            log_input_examples=log_input_examples,
-            log_model_signatures=log_model_signatures,
-            disable=disable,
-            exclusive=exclusive,
-            silent=silent,
-            max_tuning_runs=max_tuning_runs,
-            registered_model_name=registered_model_name,
-            extra_tags={k: str(v) for k, v in (extra_tags or {}).items()},
-        ),
-    )
+    configure(INTEGRATION, locals())
     if disable:
         cancel(TRAINER_MODULE)
         unpatch_all(INTEGRATION)

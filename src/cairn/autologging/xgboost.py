@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from cairn.autologging.config import AutologConfig, get_config, set_config
+from cairn.autologging.config import AutologConfig, configure, get_config
 from cairn.autologging.metric_rows import log_rows
 from cairn.autologging.patching import (
     OriginalCall,
@@ -227,21 +227,7 @@ def autolog(
     """
     import xgboost
 
-    set_config(
-        INTEGRATION,
-        AutologConfig(
-            log_models=log_models,
-            log_datasets=log_datasets,
-            log_input_examples=log_input_examples,
-            log_model_signatures=log_model_signatures,
-            disable=disable,
-            exclusive=exclusive,
-            silent=silent,
-            max_tuning_runs=max_tuning_runs,
-            registered_model_name=registered_model_name,
-            extra_tags={k: str(v) for k, v in (extra_tags or {}).items()},
-        ),
-    )
+    configure(INTEGRATION, locals())
     _IMPORTANCE_TYPES[:] = list(importance_types or ["weight"])
     if disable:
         unpatch_all(INTEGRATION)
