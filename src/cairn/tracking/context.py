@@ -13,7 +13,6 @@ from pathlib import Path
 from cairn.config import Settings
 from cairn.tracking.git_context import GIT_BRANCH, GIT_COMMIT, GIT_REPO_URL, git_tags
 
-
 USER = "mlflow.user"
 SOURCE_NAME = "mlflow.source.name"
 SOURCE_TYPE = "mlflow.source.type"
