@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import cairn
-from cairn.entities import LoggedModelStatus
+from cairn.entities import LoggedModelStatus, Metric
 from cairn.errors import InvalidParameterValue
 from cairn.models import logged, pyfunc
 from cairn.models.flavors import sklearn as cairn_sklearn
@@ -89,12 +89,18 @@ def test_log_model_to_an_explicit_run_records_the_output_at_its_step(
 ) -> None:
     client = CairnClient()
     run_id = client.create_run("0").info.run_id
+    client.log_batch(
+        run_id, metrics=[Metric(k, s / 10, 100 + s, s) for k in "ab" for s in range(8)]
+    )
 
     info = cairn_sklearn.log_model(classifier, "late", run_id=run_id, step=5, pip_requirements=[])
 
     outputs = client.get_run(run_id).outputs.model_outputs
     assert [(o.model_id, o.step) for o in outputs] == [(info.model_id, 5)]
     assert info.run_id == run_id
+    # MLflow 3 attaches the run's metrics at the model's step to the model.
+    model_metrics = client.get_logged_model(info.model_id).metrics
+    assert sorted((m.key, m.value, m.step) for m in model_metrics) == [("a", 0.5, 5), ("b", 0.5, 5)]
 
 
 def test_a_failing_save_marks_the_model_failed_and_reraises(tracking_dir: Path) -> None:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from cairn.config import settings_from_env
-from cairn.entities import LoggedModel, LoggedModelStatus, ModelOutput
+from cairn.entities import LoggedModel, LoggedModelStatus, ModelOutput, Run
 from cairn.models.mlmodel import Model, read_model, write_model
 from cairn.tracking import context, fluent
 from cairn.tracking.client import CairnClient
@@ -97,11 +97,14 @@ def log_model(
     ``registered_model_name`` also registers it (after it is READY, so a failed upload never
     becomes a version)."""
     client = client or fluent.client()
-    created = _create(client, name, run_id, params, tags, model_type)
+    active = fluent.active_run()
+    run_id = run_id or (active.info.run_id if active else None)
+    run = client.get_run(run_id) if run_id else None
+    created = _create(client, name, run, params, tags, model_type)
     try:
-        if created.source_run_id:
-            client.log_outputs(created.source_run_id, [ModelOutput(created.model_id, step)])
-            _link_step_metrics(client, created.source_run_id, created.model_id, step)
+        if run is not None:
+            client.log_outputs(run.info.run_id, [ModelOutput(created.model_id, step)])
+            _link_step_metrics(client, run, created.model_id, step)
         saved = _save_and_upload(client, created, save_fn, model, save_kwargs)
     except BaseException:  # KeyboardInterrupt too: never leave the model PENDING for good
         _mark_failed(client, created.model_id, flavor)
@@ -117,28 +120,25 @@ def log_model(
 def _create(
     client: CairnClient,
     name: str | None,
-    run_id: str | None,
+    run: Run | None,
     params: Mapping[str, Any] | None,
     tags: Mapping[str, Any] | None,
     model_type: str | None,
 ) -> LoggedModel:
     """A PENDING model in the run's experiment (or the active one), tagged with where it was
     logged from and carrying the run's params, as MLflow's client does."""
-    active = fluent.active_run()
-    run_id = run_id or (active.info.run_id if active else None)
-    run = client.get_run(run_id) if run_id else None
+    run_id = run.info.run_id if run else None
     experiment_id = run.info.experiment_id if run else fluent._active_experiment_id()
     all_params = {**(params or {}), **(run.data.param_dict if run else {})}
     all_tags = {**context.run_context_tags(settings_from_env()), **(tags or {})}
     return client.create_logged_model(experiment_id, name, run_id, all_params, all_tags, model_type)
 
 
-def _link_step_metrics(client: CairnClient, run_id: str, model_id: str, step: int) -> None:
+def _link_step_metrics(client: CairnClient, run: Run, model_id: str, step: int) -> None:
     """Attach the run's metrics logged at ``step`` to the model too (MLflow 3.x does, so the
     model's page shows the scores it was logged with)."""
-    client.settle()
-    keys = list(client.get_run(run_id).data.metric_dict)
-    found = client.store.get_metrics_at_step(run_id, keys, step)
+    run_id = run.info.run_id
+    found = client.store.get_metrics_at_step(run_id, list(run.data.metric_dict), step)
     points = [replace(m, run_id=run_id, model_id=model_id) for m in found]
     if points:
         client.log_batch(run_id, metrics=points)
