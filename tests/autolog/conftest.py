@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cairn.autologging import config, import_hooks, patching
+from cairn.autologging import config, deferred, import_hooks, patching
 from fluent_state import private_tracking_dir
 
 
@@ -22,6 +22,7 @@ def tracking_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 def no_autolog_left() -> Iterator[None]:
     """Every test starts and ends with nothing patched, no settings and no import waiting."""
     yield
+    deferred.wait()  # no model logging of this test may run into the next one
     for integration in list(config._CONFIGS):
         patching.unpatch_all(integration)
     config._CONFIGS.clear()

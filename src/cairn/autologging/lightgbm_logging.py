@@ -7,6 +7,7 @@ more than a small boosting round.
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,11 @@ from cairn.autologging.config import AutologConfig
 from cairn.autologging.importance_chart import importance_svg
 from cairn.autologging.metric_rows import log_rows
 from cairn.autologging.patching import warn_failure
+from cairn.autologging.runs import copy_head, defer_logging
 from cairn.autologging.sklearn_logging import FitData, log_dataset
 from cairn.entities import Metric
 from cairn.tracking import fluent
+from cairn.tracking.client import CairnClient
 
 _EXAMPLE_ROWS = 5
 IMPORTANCE_TYPES = ("split", "gain")
@@ -85,12 +88,22 @@ def _head(x: Any) -> Any:
 
 
 def log_lgb_model(run_id: str, model: Any, x: Any, config: AutologConfig) -> None:
-    """Log the Booster or sklearn-API model as ``model``, with a signature from the first rows
-    of the training data when that data is an array or frame (not a file path)."""
+    """Log the Booster or sklearn-API model as ``model`` after training has returned (see
+    ``runs.defer``), with a signature from the first rows of the training data when that data
+    is an array or frame (not a file path). Both are copied first: the user may go on
+    training the model, or change the data, once training returns."""
+    snapshot, client = copy.deepcopy(model), fluent.client()
+    has_rows = x is not None and hasattr(x, "__getitem__")
+    example = copy_head(x, _EXAMPLE_ROWS) if has_rows else None
+    defer_logging(INTEGRATION, lambda: _log_model_now(run_id, snapshot, example, config, client))
+
+
+def _log_model_now(
+    run_id: str, model: Any, example: Any, config: AutologConfig, client: CairnClient
+) -> None:
     from cairn.models.flavors import lightgbm as flavor
     from cairn.models.infer import infer_signature
 
-    example = _head(x) if x is not None and hasattr(x, "__getitem__") else None
     signature = None
     if config.log_model_signatures and example is not None:
         signature = infer_signature(example, model.predict(example))
@@ -101,6 +114,7 @@ def log_lgb_model(run_id: str, model: Any, x: Any, config: AutologConfig) -> Non
         signature=signature,
         input_example=example if config.log_input_examples else None,
         registered_model_name=config.registered_model_name,
+        client=client,
     )
 
 

@@ -7,19 +7,22 @@ the training data, and log them the same way to an explicit run id.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cairn import data
 from cairn.autologging.config import AutologConfig
 from cairn.autologging.importance_chart import importance_svg
 from cairn.autologging.metric_rows import log_rows
+from cairn.autologging.runs import copy_head, defer_logging
 from cairn.data import DIGEST_ROWS
 from cairn.entities import Metric
 from cairn.tracking import fluent
+from cairn.tracking.client import CairnClient
 
 _EXAMPLE_ROWS = 5
 
@@ -119,15 +122,14 @@ def log_dataset(run_id: str, trained: Trained) -> None:
     fluent.client().log_input(run_id, dataset, context="train")
 
 
-def log_trained_model(run_id: str, trained: Trained, config: AutologConfig) -> None:
+def log_trained_model(
+    run_id: str, trained: Trained, config: AutologConfig, client: CairnClient | None = None
+) -> None:
     """``model`` via ``cairn.xgboost.log_model``, with a signature from the first rows."""
     from cairn.models.flavors import xgboost as flavor
     from cairn.models.infer import infer_signature
 
-    example = None
-    if trained.x is not None:
-        example = trained.x.iloc[:_EXAMPLE_ROWS] if hasattr(trained.x, "iloc") else None
-        example = trained.x[:_EXAMPLE_ROWS] if example is None else example
+    example = None if trained.x is None else copy_head(trained.x, _EXAMPLE_ROWS)
     signature = None
     if config.log_model_signatures and example is not None:
         predictor = flavor.XGBoostPredictor(trained.model)
@@ -139,7 +141,17 @@ def log_trained_model(run_id: str, trained: Trained, config: AutologConfig) -> N
         signature=signature,
         input_example=example if config.log_input_examples else None,
         registered_model_name=config.registered_model_name,
+        client=client,
     )
+
+
+def _snapshot(trained: Trained) -> Trained:
+    """A copy of the model and of the example rows for the deferred model logging: the user
+    may go on training the booster, or change the data, as soon as training returns."""
+    model = copy.deepcopy(trained.model)
+    booster = model if trained.model is trained.booster else model.get_booster()
+    x = None if trained.x is None else copy_head(trained.x, _EXAMPLE_ROWS)
+    return replace(trained, model=model, booster=booster, x=x, y=None, history=[])
 
 
 def log_trained(
@@ -153,4 +165,5 @@ def log_trained(
     if config.log_datasets and trained.x is not None:
         log_dataset(run_id, trained)
     if config.log_models:
-        log_trained_model(run_id, trained, config)
+        snapshot, client = _snapshot(trained), fluent.client()
+        defer_logging("xgboost", lambda: log_trained_model(run_id, snapshot, config, client))

@@ -296,6 +296,20 @@ def _end_run(status: RunStatus | str, raise_losses: bool) -> None:
         registry.print_losses(c.tracking_uri, every=False)
 
 
+def detach_run() -> str | None:
+    """Take the innermost active run off the stack without ending it (autologging ends it
+    itself once its post-training work is done); the id of the run, None when none."""
+    stack = _state.stack()
+    if not stack:
+        return None
+    monitor = stack[-1].system_metrics
+    if monitor is not None:
+        monitor.stop()
+    run = stack.pop()
+    _state.last_run_id = run.info.run_id
+    return str(run.info.run_id)
+
+
 def active_run() -> ActiveRun | None:
     stack = _state.stack()
     return stack[-1] if stack else None

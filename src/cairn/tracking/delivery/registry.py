@@ -12,7 +12,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from cairn.store.tracking.base import TrackingStore
 from cairn.tracking.delivery.logger import AsyncLogger
@@ -23,6 +23,8 @@ _lock = threading.Lock()
 _loggers: dict[Hashable, AsyncLogger] = {}
 _by_uri: dict[str | None, tuple[AsyncLogger, ...]] = {}
 _hooks_installed = False
+#: Other deferred work that reads must wait for like queued writes: ``(uri, every)``.
+_settlers: list[Callable[[str | None, bool], None]] = []
 
 
 def logger_for(
@@ -45,9 +47,18 @@ def logger_for(
         return logger
 
 
+def add_settler(settler: Callable[[str | None, bool], None]) -> None:
+    """Register deferred work of another kind (autologging's post-training jobs) that every
+    ``settle`` and ``flush`` waits for first."""
+    if settler not in _settlers:
+        _settlers.append(settler)
+
+
 def settle(uri: str | None) -> None:
     """Wait until this URI's queued writes are stored (or recorded as lost); losses are kept
     for ``flush``/``end_run`` to report, so a read never raises for an earlier write."""
+    for settler in _settlers:
+        settler(uri, False)
     for logger in _by_uri.get(uri, ()):
         logger.sender.wait()
 
@@ -59,6 +70,8 @@ def _selected(uri: str | None, every: bool) -> list[AsyncLogger]:
 def flush(uri: str | None = None, timeout: float | None = None, every: bool = False) -> None:
     """Wait for delivery (all loggers when ``every``) and raise ``LoggingIncomplete`` for
     anything lost, or still pending when ``timeout`` seconds have passed."""
+    for settler in _settlers:
+        settler(uri, every)
     deadline = None if timeout is None else time.monotonic() + timeout
     losses = []
     pending = 0
