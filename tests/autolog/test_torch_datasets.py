@@ -54,6 +54,7 @@ def test_a_large_dataset_reads_only_the_digested_rows_and_counts_all() -> None:
     assert json.loads(record.profile or "{}") == json.loads(expected.profile or "{}")
 
 
-def test_ragged_rows_give_no_record() -> None:
+def test_ragged_or_empty_rows_give_no_record() -> None:
     ragged = [{"input_ids": [1, 2, 3]}, {"input_ids": [1]}]
     assert dataset_record(ragged) is None
+    assert dataset_record([{}, {}]) is None

@@ -69,6 +69,6 @@ def dataset_record(dataset: Any, name: str = "dataset") -> Dataset | None:
         features = _stacked([f for f, _ in items])
         has_targets = all(t is not None for _, t in items)
         targets = _stacked([t for _, t in items]) if has_targets else None
-    except (TypeError, ValueError, KeyError, IndexError):
+    except (TypeError, ValueError, KeyError, IndexError, StopIteration):  # odd items: no record
         return None
     return data.from_numpy(features, targets=targets, name=name, total_rows=length)

@@ -210,16 +210,19 @@ class TrackingStore(abc.ABC):
                 tags[i * small : (i + 1) * small],
             )
 
-    def get_metric_series(self, run_id: str, key: str) -> MetricSeries:
-        """The whole history of one metric as columns, in ``get_metric_history`` order."""
-        points: list[Metric] = []
+    def _full_history(self, run_id: str, key: str) -> Iterator[Metric]:
+        """Every point of one metric, page after page, for the defaults below."""
         token = None
         while True:
             page = self.get_metric_history(run_id, key, 25_000, token)
-            points.extend(page)
+            yield from page
             token = page.next_page_token
             if token is None:
-                return MetricSeries.from_points(key, points)
+                return
+
+    def get_metric_series(self, run_id: str, key: str) -> MetricSeries:
+        """The whole history of one metric as columns, in ``get_metric_history`` order."""
+        return MetricSeries.from_points(key, list(self._full_history(run_id, key)))
 
     def get_metrics_at_step(self, run_id: str, keys: Sequence[str], step: int) -> list[Metric]:
         """The points of ``keys`` logged at ``step`` and not yet attributed to a logged model:
@@ -228,16 +231,12 @@ class TrackingStore(abc.ABC):
         This default reads each key's whole history (as MLflow's client does); the SQL store
         reads only the chunks whose step range holds ``step``.
         """
-        points: list[Metric] = []
-        for key in keys:
-            token = None
-            while True:
-                page = self.get_metric_history(run_id, key, 25_000, token)
-                points.extend(m for m in page if m.step == step and m.model_id is None)
-                token = page.next_page_token
-                if token is None:
-                    break
-        return points
+        return [
+            m
+            for key in keys
+            for m in self._full_history(run_id, key)
+            if m.step == step and m.model_id is None
+        ]
 
     def sample_metric_series(
         self,
